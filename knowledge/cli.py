@@ -1,0 +1,118 @@
+"""`python -m knowledge load | check | show NAME`: load, validate or inspect the knowledge base."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from . import models as m
+from . import queries as q
+from .db import database_url, make_engine
+from .loader import DATA_DIR, KnowledgeError, load, read_files
+
+
+def _years(lo: int | None, hi: int | None) -> str:
+    if lo is None and hi is None:
+        return ""
+    return f"{lo}-{hi} years" if lo != hi and hi is not None else f"{lo if lo is not None else hi} years"
+
+
+def describe(thing) -> list[str]:
+    """Plain-text lines describing one knowledge-base entry (for the CLI)."""
+    lines: list[str] = []
+    if isinstance(thing, m.Role):
+        lines.append(f"Role: {thing.name}")
+        if thing.stage_names:
+            lines.append(f"Career stage: {', '.join(thing.stage_names)}")
+        for label, text in (("Summary", thing.summary), ("Focus", thing.focus), ("Scope", thing.scope)):
+            if text:
+                lines.append(f"{label}: {text}")
+        if thing.responsibilities:
+            lines.append("Responsibilities:")
+            lines += [f"  - {r.title}: {r.description}" for r in thing.responsibilities]
+        if thing.reports_to:
+            lines.append("Reports to: " + ", ".join(r.manager.name for r in thing.reports_to))
+        if thing.transitions_out:
+            lines.append("Typical next roles: " + ", ".join(
+                t.to_role.name + (f" ({_years(t.min_years, t.max_years)})" if t.min_years else "")
+                for t in thing.transitions_out))
+    elif isinstance(thing, m.Certification):
+        lines.append(f"Certification: {thing.name} ({thing.abbreviation})")
+        if thing.stage_names:
+            lines.append(f"Helps at: {', '.join(thing.stage_names)} stage")
+        lines += [f"  - {s.text}" for s in thing.signals]
+    elif isinstance(thing, m.Degree):
+        lines.append(f"Degree: {thing.name}")
+        if thing.summary:
+            lines.append(thing.summary)
+        if thing.min_years is not None:
+            lines.append(f"Duration: {_years(thing.min_years, thing.max_years)}"
+                         + (f", {thing.duration_note}" if thing.duration_note else ""))
+        if thing.fields:
+            lines.append("Fields: " + ", ".join(thing.fields))
+        if thing.skills:
+            lines.append("Skills taught: " + ", ".join(thing.skills))
+    elif isinstance(thing, m.Specialization):
+        lines.append(f"Specialization: {thing.name}")
+        lines.append(f"Focus: {thing.focus}")
+        lines.append("Roles: " + ", ".join(r.name for r in thing.roles))
+    elif isinstance(thing, m.Industry):
+        lines.append(f"Industry: {thing.name}")
+        if thing.pay:
+            lines.append(f"Pay: {thing.pay}")
+        if thing.note:
+            lines.append(thing.note)
+    elif isinstance(thing, m.Discipline):
+        lines.append(f"Discipline: {thing.name}")
+        lines += [f"  - {mv.target}" + (f": {mv.description}" if mv.description else "") for mv in thing.moves]
+        if not thing.moves:
+            lines.append("  The source names no specific management move for this discipline.")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the process exit code."""
+    parser = argparse.ArgumentParser(prog="python -m knowledge", description=__doc__)
+    parser.add_argument("--data", type=Path, default=DATA_DIR, help="folder of knowledge YAML files")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("load", help="validate the YAML files and (re)load them into the database")
+    sub.add_parser("check", help="validate the YAML files only")
+    show = sub.add_parser("show", help="show a role, certification, degree... by any of its names")
+    show.add_argument("name", nargs="+")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "check":
+            k = read_files(args.data)
+            print(f"OK: {args.data} is valid ({len(k['roles'])} roles, {len(k['transitions'])} transitions, "
+                  f"{len(k['certifications'])} certifications, {len(k['degrees'])} degrees).")
+            return 0
+        engine = make_engine()
+        if args.command == "load":
+            k = load(engine, args.data)
+            print(f"Loaded {args.data} into {engine.url.render_as_string(hide_password=True)}: "
+                  f"{len(k['roles'])} roles, {len(k['transitions'])} transitions.")
+            return 0
+        name = " ".join(args.name)
+        with Session(engine, future=True) as session:
+            thing = q.lookup(session, name)
+            if thing is None:
+                close = q.suggest(session, name)
+                hint = ("; did you mean " + ", ".join(f"'{c.canonical}' ({c.kind})" for c in close) + "?") if close else ""
+                print(f"error: no role, certification, degree, specialization, industry or discipline "
+                      f"called '{name}'{hint}", file=sys.stderr)
+                return 1
+            print("\n".join(describe(thing)))
+        return 0
+    except KnowledgeError as exc:
+        print(f"error: the knowledge files in {args.data} are invalid ({len(exc.problems)} problem(s)):",
+              file=sys.stderr)
+        for p in exc.problems:
+            print(f"  {p}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as exc:
+        print(f"error: database {database_url()} failed: {exc.__class__.__name__}: {exc}. "
+              "Run `python -m knowledge load` first, or check CAREERBOT_DB_URL.", file=sys.stderr)
+        return 1

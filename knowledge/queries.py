@@ -1,0 +1,238 @@
+"""Read functions over the knowledge base. Each takes a Session first and returns ORM objects or
+small frozen dataclasses, never text."""
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from difflib import get_close_matches
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import models as m
+from .names import normalize_name
+
+
+@dataclass(frozen=True)
+class Name:
+    """A resolved user-facing name: the kind of thing and its canonical name."""
+
+    kind: str
+    canonical: str
+
+
+def resolve(session: Session, text: str, kind: str | None = None) -> Name | None:
+    """The thing `text` names (any alias, any case), optionally only of `kind`; None when unknown."""
+    if not text:
+        return None
+    stmt = select(m.Alias).where(m.Alias.text == normalize_name(text))
+    if kind:
+        stmt = stmt.where(m.Alias.kind == kind)
+    alias = session.scalars(stmt).first()
+    return Name(alias.kind, alias.canonical) if alias else None
+
+
+def suggest(session: Session, text: str, kind: str | None = None, n: int = 3) -> list[Name]:
+    """The known names closest to `text` (for "did you mean"), best first."""
+    stmt = select(m.Alias)
+    if kind:
+        stmt = stmt.where(m.Alias.kind == kind)
+    by_text = {a.text: a for a in session.scalars(stmt)}
+    out: list[Name] = []
+    for match in get_close_matches(normalize_name(text or ""), list(by_text), n=n * 3, cutoff=0.5):
+        name = Name(by_text[match].kind, by_text[match].canonical)
+        if name not in out:
+            out.append(name)
+    return out[:n]
+
+
+def aliases(session: Session) -> list[m.Alias]:
+    """Every alias row (canonical names included), ordered by kind then text."""
+    return list(session.scalars(select(m.Alias).order_by(m.Alias.kind, m.Alias.text)))
+
+
+def _one_by_alias(session: Session, model, column, kind: str, text: str):
+    name = resolve(session, text, kind)
+    return session.scalars(select(model).where(column == name.canonical)).first() if name else None
+
+
+# ---------------------------------------------------------------- roles and the ladder
+def role(session: Session, name: str) -> m.Role | None:
+    """The role called `name` (any alias), or None."""
+    return _one_by_alias(session, m.Role, m.Role.name, "role", name)
+
+
+def roles(session: Session, stage: str | None = None) -> list[m.Role]:
+    """All roles in data order, or those named at `stage`."""
+    stmt = select(m.Role).order_by(m.Role.position)
+    if stage:
+        stmt = stmt.join(m.RoleStage).where(m.RoleStage.stage == stage)
+    return list(session.scalars(stmt).unique())
+
+
+def transitions(session: Session) -> list[m.Transition]:
+    """Every role transition in data order."""
+    return list(session.scalars(select(m.Transition).order_by(m.Transition.position)))
+
+
+def next_steps(session: Session, role_: m.Role) -> list[m.Transition]:
+    """Transitions leading out of `role_`."""
+    return list(session.scalars(select(m.Transition).where(m.Transition.from_role_id == role_.id)
+                                .order_by(m.Transition.position)))
+
+
+def ways_in(session: Session, role_: m.Role) -> list[m.Transition]:
+    """Transitions leading into `role_`."""
+    return list(session.scalars(select(m.Transition).where(m.Transition.to_role_id == role_.id)
+                                .order_by(m.Transition.position)))
+
+
+def shortest_path(session: Session, start: m.Role, goal: m.Role) -> list[m.Transition] | None:
+    """The fewest-steps chain of transitions from `start` to `goal` ([] when equal, None when unreachable)."""
+    if start.id == goal.id:
+        return []
+    out: dict[int, list[m.Transition]] = {}
+    for t in transitions(session):
+        out.setdefault(t.from_role_id, []).append(t)
+    previous: dict[int, m.Transition] = {}
+    queue, seen = deque([start.id]), {start.id}
+    while queue:
+        here = queue.popleft()
+        for t in out.get(here, []):
+            if t.to_role_id in seen:
+                continue
+            seen.add(t.to_role_id)
+            previous[t.to_role_id] = t
+            if t.to_role_id == goal.id:
+                chain = [t]
+                while chain[0].from_role_id != start.id:
+                    chain.insert(0, previous[chain[0].from_role_id])
+                return chain
+            queue.append(t.to_role_id)
+    return None
+
+
+def ladder_to(session: Session, goal: m.Role) -> list[m.Transition]:
+    """The shortest ladder of transitions from an entry-level role up to `goal` ([] if none or entry-level)."""
+    best: list[m.Transition] | None = None
+    for start in roles(session, "entry"):
+        chain = shortest_path(session, start, goal)
+        if chain is not None and (best is None or len(chain) < len(best)):
+            best = chain
+    return best or []
+
+
+# ---------------------------------------------------------------- comparisons
+@dataclass(frozen=True)
+class ComparisonView:
+    """A stored comparison seen from the order the user asked in (`swapped` when asked right-to-left)."""
+
+    comparison: m.Comparison
+    swapped: bool
+
+
+def comparison(session: Session, a: m.Role, b: m.Role) -> ComparisonView | None:
+    """The stored comparison between roles `a` and `b`, in either order, or None."""
+    for left, right, swapped in ((a, b, False), (b, a, True)):
+        found = session.scalars(select(m.Comparison).where(
+            m.Comparison.left_role_id == left.id, m.Comparison.right_role_id == right.id)).first()
+        if found:
+            return ComparisonView(found, swapped)
+    return None
+
+
+# ---------------------------------------------------------------- certifications, degrees, skills
+def certification(session: Session, name: str) -> m.Certification | None:
+    """The certification called `name` (abbreviation, full name or alias), or None."""
+    return _one_by_alias(session, m.Certification, m.Certification.abbreviation, "certification", name)
+
+
+def certifications(session: Session, stage: str | None = None) -> list[m.Certification]:
+    """All certifications in data order, or those that help at `stage`."""
+    stmt = select(m.Certification).order_by(m.Certification.position)
+    if stage:
+        stmt = stmt.join(m.CertificationStage).where(m.CertificationStage.stage == stage)
+    return list(session.scalars(stmt).unique())
+
+
+def degree(session: Session, name: str) -> m.Degree | None:
+    """The degree called `name` (key, name or alias), or None."""
+    return _one_by_alias(session, m.Degree, m.Degree.key, "degree", name)
+
+
+def degrees(session: Session) -> list[m.Degree]:
+    """All degrees in data order."""
+    return list(session.scalars(select(m.Degree).order_by(m.Degree.position)))
+
+
+def skills(session: Session, stage: str | None = None) -> list[m.Skill]:
+    """Skills in data order, all or for one stage ('general', 'entry', 'mid', 'advanced', 'executive')."""
+    stmt = select(m.Skill).order_by(m.Skill.position)
+    if stage:
+        stmt = stmt.where(m.Skill.stage == stage)
+    return list(session.scalars(stmt))
+
+
+# ---------------------------------------------------------------- specializations, industries, disciplines
+def specialization(session: Session, name: str) -> m.Specialization | None:
+    """The specialization called `name`, or None."""
+    return _one_by_alias(session, m.Specialization, m.Specialization.name, "specialization", name)
+
+
+def specializations(session: Session) -> list[m.Specialization]:
+    """All specializations in data order."""
+    return list(session.scalars(select(m.Specialization).order_by(m.Specialization.position)))
+
+
+def specializations_for_role(session: Session, role_: m.Role) -> list[m.Specialization]:
+    """Specializations that lead to `role_`."""
+    return [s for s in specializations(session) if any(r.id == role_.id for r in s.roles)]
+
+
+def industry(session: Session, name: str) -> m.Industry | None:
+    """The industry called `name`, or None."""
+    return _one_by_alias(session, m.Industry, m.Industry.name, "industry", name)
+
+
+def industries(session: Session, pay: str | None = None) -> list[m.Industry]:
+    """All industries in data order, or those whose pay is `pay` ('high' or 'competitive')."""
+    stmt = select(m.Industry).order_by(m.Industry.position)
+    if pay:
+        stmt = stmt.where(m.Industry.pay == pay)
+    return list(session.scalars(stmt))
+
+
+def discipline(session: Session, name: str) -> m.Discipline | None:
+    """The discipline called `name`, or None."""
+    return _one_by_alias(session, m.Discipline, m.Discipline.name, "discipline", name)
+
+
+def disciplines(session: Session) -> list[m.Discipline]:
+    """All disciplines in data order."""
+    return list(session.scalars(select(m.Discipline).order_by(m.Discipline.position)))
+
+
+# ---------------------------------------------------------------- market
+def market_fact(session: Session, key: str) -> m.MarketFact | None:
+    """The market fact with `key` (average_salary, salary_range, mba_premium, outlook, roi), or None."""
+    return session.scalars(select(m.MarketFact).where(m.MarketFact.key == key)).first()
+
+
+def market_facts(session: Session) -> list[m.MarketFact]:
+    """All market facts in data order."""
+    return list(session.scalars(select(m.MarketFact).order_by(m.MarketFact.position)))
+
+
+def employers(session: Session) -> list[m.Employer]:
+    """Companies named as continuously posting engineering-management roles."""
+    return list(session.scalars(select(m.Employer).order_by(m.Employer.position)))
+
+
+# ---------------------------------------------------------------- anything by name
+def lookup(session: Session, text: str):
+    """The role, certification, degree, specialization, industry or discipline `text` names, or None."""
+    name = resolve(session, text)
+    if name is None:
+        return None
+    return {"role": role, "certification": certification, "degree": degree, "specialization": specialization,
+            "industry": industry, "discipline": discipline}[name.kind](session, name.canonical)
