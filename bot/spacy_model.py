@@ -18,9 +18,19 @@ from knowledge.db import REPO_ROOT, get_engine
 DEFAULT_OUT = REPO_ROOT / "var" / "spacy_model"
 
 
+# Aliases are stored with straight quotes and hyphens; users also type the typographic forms.
+_TYPOGRAPHIC = (("'", "\u2019"), ("-", "\u2013"))
+
+
 def patterns(session: Session) -> list[dict]:
-    """Entity-ruler phrase patterns: one per alias, labelled with its kind, id = canonical name."""
-    return [{"label": a.kind, "pattern": a.text, "id": a.canonical} for a in queries.aliases(session)]
+    """Entity-ruler phrase patterns: one per alias (plus its typographic spelling), label = kind, id = canonical."""
+    out = []
+    for a in queries.aliases(session):
+        spellings = {a.text}
+        for plain, fancy in _TYPOGRAPHIC:
+            spellings |= {s.replace(plain, fancy) for s in spellings}
+        out += [{"label": a.kind, "pattern": text, "id": a.canonical} for text in sorted(spellings)]
+    return out
 
 
 def build(session: Session) -> "spacy.language.Language":

@@ -77,10 +77,13 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the process exit code."""
     parser = argparse.ArgumentParser(prog="python -m knowledge", description=__doc__)
     parser.add_argument("--data", type=Path, default=DATA_DIR, help="folder of knowledge YAML files")
+    # --data is accepted after the command too (`check --data DIR`); SUPPRESS keeps the top-level value otherwise.
+    data_opt = argparse.ArgumentParser(add_help=False)
+    data_opt.add_argument("--data", type=Path, default=argparse.SUPPRESS, help="folder of knowledge YAML files")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("load", help="validate the YAML files and (re)load them into the database")
-    sub.add_parser("check", help="validate the YAML files only")
-    show = sub.add_parser("show", help="show a role, certification, degree... by any of its names")
+    sub.add_parser("load", parents=[data_opt], help="validate the YAML files and (re)load them into the database")
+    sub.add_parser("check", parents=[data_opt], help="validate the YAML files only")
+    show = sub.add_parser("show", parents=[data_opt], help="show a role, certification, degree... by any of its names")
     show.add_argument("name", nargs="+")
     args = parser.parse_args(argv)
     try:
@@ -100,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
             thing = q.lookup(session, name)
             if thing is None:
                 close = q.suggest(session, name)
-                hint = ("; did you mean " + ", ".join(f"'{c.canonical}' ({c.kind})" for c in close) + "?") if close else ""
+                hint = ("; did you mean " + ", ".join(f"'{c.canonical}' ({c.kind})" for c in close) + "?"
+                        if close else "")
                 print(f"error: no role, certification, degree, specialization, industry or discipline "
                       f"called '{name}'{hint}", file=sys.stderr)
                 return 1

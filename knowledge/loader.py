@@ -80,6 +80,28 @@ SCHEMA: dict[str, dict[str, dict[str, F]]] = {
 _LABEL_FIELDS = ("name", "abbreviation", "key", "aspect", "title")
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """A safe YAML loader that rejects a key written twice in one mapping (PyYAML keeps the last silently)."""
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            seen: set = set()
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    duplicate = key in seen
+                except TypeError:  # unhashable key: SafeConstructor reports it below
+                    continue
+                if duplicate:
+                    raise yaml.constructor.ConstructorError(
+                        "while constructing a mapping", node.start_mark,
+                        f"found duplicate key {key!r}", key_node.start_mark)
+                seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 # --------------------------------------------------------------------------- errors
 @dataclass(frozen=True)
 class Problem:
@@ -141,8 +163,11 @@ def _check_value(spec: F, value: Any, say) -> Any:
     if spec.type == "date":
         if isinstance(value, (_dt.date, _dt.datetime)):
             return value.isoformat()[:10]
-        if isinstance(value, str) and value.strip():
-            return value.strip()
+        if isinstance(value, str):
+            try:
+                return _dt.date.fromisoformat(value.strip()).isoformat()
+            except ValueError:
+                pass
         say("", f"must be a date (YYYY-MM-DD), got {value!r}")
         return None
     if spec.type == "int":
@@ -206,17 +231,19 @@ def read_files(data_dir: Path = DATA_DIR) -> Knowledge:
     problems: list[Problem] = []
     knowledge = Knowledge()
     entries_by_table: dict[str, list[tuple[str, str, dict]]] = {}
-    files = sorted(p.name for p in Path(data_dir).glob("*.yml"))
+    files = sorted(p.name for p in Path(data_dir).iterdir()
+                   if p.is_file() and p.suffix in (".yml", ".yaml")) if Path(data_dir).is_dir() else []
     for name in files:
         if name not in SCHEMA:
-            problems.append(Problem(name, "", "", f"unknown knowledge file; expected one of {', '.join(sorted(SCHEMA))}"))
+            problems.append(Problem(name, "", "",
+                                    f"unknown knowledge file; expected one of {', '.join(sorted(SCHEMA))}"))
     for name, tables in SCHEMA.items():
         path = Path(data_dir) / name
         if not path.exists():
             problems.append(Problem(name, "", "", f"file is missing from {data_dir}"))
             continue
         try:
-            doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+            doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506 (safe loader)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -240,7 +267,8 @@ def read_files(data_dir: Path = DATA_DIR) -> Knowledge:
             rows = []
             for i, entry in enumerate(items):
                 label = _entry_label(i, entry)
-                clean = _check_entry(entry, fields, lambda f, msg, label=label: problems.append(Problem(name, label, f, msg)))
+                clean = _check_entry(entry, fields,
+                                     lambda f, msg, label=label: problems.append(Problem(name, label, f, msg)))
                 rows.append(clean)
                 entries_by_table.setdefault(table, []).append((name, label, clean))
             knowledge.tables[table] = rows
@@ -279,6 +307,8 @@ def _check_references(tables: dict[str, list[tuple[str, str, dict]]]) -> Iterabl
     for file, label, e in tables.get("roles", []):
         for i, target in enumerate(e["reports_to"]):
             yield from ref(file, label, f"reports_to[{i + 1}]", target, roles, "role")
+            if e["name"] and normalize_name(target) == normalize_name(e["name"]):
+                yield Problem(file, label, f"reports_to[{i + 1}]", "a role cannot report to itself")
     pairs: set[tuple[str, str]] = set()
     for file, label, e in tables.get("transitions", []):
         yield from ref(file, label, "from", e["from"], roles, "role")
@@ -296,9 +326,17 @@ def _check_references(tables: dict[str, list[tuple[str, str, dict]]]) -> Iterabl
             pairs.add(pair)
         if e["min_years"] is not None and e["max_years"] is not None and e["min_years"] > e["max_years"]:
             yield Problem(file, label, "max_years", "must not be smaller than min_years")
+    compared: set[frozenset[str]] = set()
     for file, label, e in tables.get("comparisons", []):
         yield from ref(file, label, "left", e["left"], roles, "role")
         yield from ref(file, label, "right", e["right"], roles, "role")
+        if e["left"] and e["right"]:
+            pair = frozenset((normalize_name(e["left"]), normalize_name(e["right"])))
+            if len(pair) == 1:
+                yield Problem(file, label, "right", "a comparison needs two different roles")
+            elif pair in compared:
+                yield Problem(file, label, "right", "duplicate comparison of these two roles (in either order)")
+            compared.add(pair)
     for file, label, e in tables.get("specializations", []):
         for i, r in enumerate(e["roles"]):
             yield from ref(file, label, f"roles[{i + 1}]", r, roles, "role")
@@ -351,7 +389,7 @@ def alias_rows(knowledge: Knowledge) -> list[m.Alias]:
 
 def _build(knowledge: Knowledge) -> list[Any]:
     """ORM objects for the whole knowledge base."""
-    sources = {s["key"]: m.Source(**s) for s in knowledge["sources"]}
+    sources = {normalize_name(s["key"]): m.Source(**s) for s in knowledge["sources"]}
     roles: dict[str, m.Role] = {}
     for pos, r in enumerate(knowledge["roles"]):
         roles[normalize_name(r["name"])] = m.Role(
@@ -402,8 +440,9 @@ def _build(knowledge: Knowledge) -> list[Any]:
              for i, d in enumerate(knowledge["disciplines"])]
     objs += [m.MarketFact(key=f["key"], label=f["label"], figure=f["figure"], amount=f["amount"],
                           amount_max=f["amount_max"], year=f["year"], note=f["note"],
-                          source=sources[f["source"]], position=i) for i, f in enumerate(knowledge["facts"])]
-    objs += [m.Employer(name=e["name"], source=sources[e["source"]], position=i)
+                          source=sources[normalize_name(f["source"])], position=i)
+             for i, f in enumerate(knowledge["facts"])]
+    objs += [m.Employer(name=e["name"], source=sources[normalize_name(e["source"])], position=i)
              for i, e in enumerate(knowledge["employers"])]
     objs += alias_rows(knowledge)
     return objs
