@@ -70,3 +70,8 @@ ACTION_SHOW_INDUSTRIES = "action_show_industries"
 ACTION_SHOW_DISCIPLINE_MOVES = "action_show_discipline_moves"
 ACTION_ANSWER_FOLLOWUP = "action_answer_followup"
 ACTION_OFFER_TOPICS = "action_offer_topics"
+
+# Responses in bot/domain.yml that the custom actions utter (fixed wording; the actions fill the placeholders).
+UTTER_KB_UNAVAILABLE = "utter_kb_unavailable"
+UTTER_ASK_WHICH = "utter_ask_which"
+UTTER_OFFER_TOPICS = "utter_offer_topics"

@@ -1,0 +1,324 @@
+"""The abstract base of every knowledge-base action.
+
+A run opens one session, works out what the user is talking about (entities in the message first, then
+phrases like "become an astronaut" checked against the knowledge base, then the slots remembered from
+earlier turns), lets the subclass build its reply, and returns SlotSet events for what it used plus the
+`topic`. Any failure (the database unreachable, a bug) becomes a polite message and a log entry: the user
+never sees a traceback.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.orm import Session
+
+from knowledge import queries as q
+from knowledge.db import session_factory
+
+from . import mentions
+from . import names as n
+from . import render
+
+logger = logging.getLogger(__name__)
+
+SessionFactory = Callable[[], Session]
+
+# Roles offered as buttons when the user has not said which role they mean (skipped if not in the KB).
+FEATURED_ROLES = ("engineering manager", "engineering director", "VP of engineering", "chief technology officer")
+
+_LISTS: dict[str, Callable[[Session], Sequence[Any]]] = {
+    n.ROLE: q.roles, n.CERTIFICATION: q.certifications, n.DEGREE: q.degrees,
+    n.SPECIALIZATION: q.specializations, n.INDUSTRY: q.industries, n.DISCIPLINE: q.disciplines,
+}
+_GETTERS: dict[str, Callable[[Session, str], Any]] = {
+    n.ROLE: q.role, n.CERTIFICATION: q.certification, n.DEGREE: q.degree,
+    n.SPECIALIZATION: q.specialization, n.INDUSTRY: q.industry, n.DISCIPLINE: q.discipline,
+}
+
+
+@dataclass
+class Message:
+    """One bot message: text and buttons, or a domain response with values for its placeholders."""
+
+    text: str | None = None
+    buttons: list[dict[str, str]] = field(default_factory=list)
+    response: str | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Reply:
+    """What an action answers: messages, the slots to remember and the topic answered."""
+
+    messages: list[Message]
+    topic: str | None = None
+    slots: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """Something the user named that the knowledge base does not know."""
+
+    phrase: str
+    kind: str | None
+
+
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u2013": "-", "\u2014": "-"})
+
+
+def normalize_quotes(text: str) -> str:
+    """`text` with typographic quotes and dashes folded as knowledge.names.normalize_name folds them, case kept."""
+    return text.translate(_QUOTES)
+
+
+def known_things(session: Session, kind: str) -> Sequence[Any]:
+    """Everything the knowledge base holds of `kind` (roles, certifications...), in data order."""
+    return _LISTS[kind](session)
+
+
+def get_thing(session: Session, kind: str, name: str) -> Any:
+    """The ORM object of `kind` called `name` (any alias), or None."""
+    return _GETTERS[kind](session, name)
+
+
+def featured_roles(session: Session) -> list[Any]:
+    """The featured roles that exist in the knowledge base."""
+    return [r for r in (q.role(session, name) for name in FEATURED_ROLES) if r is not None]
+
+
+class Context:
+    """What one run knows: the session, the tracker, and the things the latest message names."""
+
+    def __init__(self, session: Session, tracker: Tracker) -> None:
+        self.session = session
+        self.tracker = tracker
+        message = tracker.latest_message or {}
+        self.text: str = message.get("text") or ""
+        self.intent: str | None = (message.get("intent") or {}).get("name")
+        self._found: dict[str, list[str]] = {}
+        self._unknown: list[Unknown] = []
+        self._entity_texts: list[str] = []
+        self.kinds_named: list[str] = []  # kinds of the known things named, in message order
+        self.times_named: dict[str, int] = {}  # kind -> how many entities of that kind (repeats included)
+        entities = [e for e in message.get("entities") or [] if isinstance(e, dict)]
+        for e in sorted(entities, key=lambda e: e.get("start") or 0):
+            label, value = e.get("entity"), e.get("value")
+            if label not in n.ENTITIES or not isinstance(value, str) or not value.strip():
+                continue
+            self._entity_texts.append(value.lower())
+            name = q.resolve(session, value, label) or q.resolve(session, value)
+            if name is None:
+                self._unknown.append(Unknown(value.strip(), label))
+            else:
+                self._add(name)
+        self._mentioned: list[q.Name] = []
+        self._unknown_mentions: list[mentions.Mention] = []
+        # A button payload ('/ask_path{"role": ...}') carries its entities; only typed text is scanned.
+        typed = "" if self.text.startswith("/") else self.text
+        for mention in mentions.find_mentions(typed):
+            name = self.resolve_phrase(mention.phrase)
+            if name is not None:
+                self._mentioned.append(name)
+            elif not any(t in mention.phrase for t in self._entity_texts):
+                self._unknown_mentions.append(mention)
+
+    def _add(self, name: q.Name) -> None:
+        self.times_named[name.kind] = self.times_named.get(name.kind, 0) + 1
+        found = self._found.setdefault(name.kind, [])
+        if name.canonical not in found:
+            found.append(name.canonical)
+        if name.kind not in self.kinds_named:
+            self.kinds_named.append(name.kind)
+
+    def resolve_phrase(self, phrase: str) -> q.Name | None:
+        """The known thing a phrase names: its longest run of words that is a name or alias in the KB."""
+        ws = mentions.words(phrase)[: mentions.MAX_WORDS + 2]
+        for size in range(len(ws), 0, -1):
+            for start in range(len(ws) - size + 1):
+                chunk = " ".join(ws[start:start + size])
+                if chunk in mentions.GENERIC_WORDS:
+                    continue
+                name = q.resolve(self.session, chunk)
+                if name is not None:
+                    return name
+        return None
+
+    def as_typed(self, phrase: str) -> str:
+        """`phrase` (found in the normalised text) with the user's own capitalisation ("XYZ", "PhD")."""
+        pattern = r"\s+".join(re.escape(w) for w in phrase.split())
+        match = re.search(pattern, normalize_quotes(self.text), re.IGNORECASE) if pattern else None
+        return match.group(0) if match else phrase
+
+    def names(self, kind: str) -> list[str]:
+        """Canonical names of `kind` the message names: entities first, then phrases the NLU missed."""
+        out = list(self._found.get(kind, []))
+        for name in self._mentioned:
+            if name.kind == kind and name.canonical not in out:
+                out.append(name.canonical)
+        return out
+
+    def first(self, kind: str) -> str | None:
+        """The first thing of `kind` the message names, or None."""
+        found = self.names(kind)
+        return found[0] if found else None
+
+    def named_kinds(self) -> list[str]:
+        """The kinds of known things the message names (entities, then phrases), in order."""
+        kinds = list(self.kinds_named)
+        for name in self._mentioned:
+            if name.kind not in kinds:
+                kinds.append(name.kind)
+        return kinds
+
+    def slot(self, kind: str) -> str | None:
+        """The remembered slot value of `kind`, as its canonical name; None if unset or no longer known."""
+        value = self.tracker.get_slot(kind)
+        if not isinstance(value, str) or not value.strip():
+            return None
+        name = q.resolve(self.session, value, kind)
+        return name.canonical if name else None
+
+    def unknown(self, kinds: Sequence[str | None]) -> Unknown | None:
+        """Something the user clearly names that the KB does not know: an entity it cannot resolve, or a
+        phrase ("become an astronaut") of one of `kinds` (None: phrasings that imply no kind)."""
+        if self._unknown:
+            return self._unknown[0]
+        for mention in self._unknown_mentions:
+            if mention.kind in kinds:
+                return Unknown(self.as_typed(mention.phrase), mention.kind)
+        return None
+
+
+def role_buttons(roles: Sequence[Any], intent: str, question: Callable[[str], str]) -> list[dict[str, str]]:
+    """One button per role, sending `intent` with that role."""
+    return [render.button(question(r.name), intent, {n.ROLE: r.name}) for r in roles]
+
+
+class KnowledgeAction(Action, ABC):
+    """Base of the actions that answer from the knowledge base. Subclasses implement `answer`."""
+
+    #: the topic this action answers (value of the `topic` slot)
+    topic: ClassVar[str | None] = None
+    #: the intent this action answers (for button payloads)
+    intent: ClassVar[str | None] = None
+    #: which "unknown thing" phrasings to check: kinds, and None for phrasings that imply no kind
+    mention_kinds: ClassVar[tuple[str | None, ...]] = ()
+    #: what to list when the user names an unknown thing of no particular kind
+    unknown_kind: ClassVar[str] = n.ROLE
+
+    def __init__(self, sessions: SessionFactory | None = None) -> None:
+        """`sessions` makes database sessions; default: knowledge.db.session_factory() (made on first run)."""
+        self._sessions = sessions
+
+    def _session_factory(self) -> SessionFactory:
+        if self._sessions is None:
+            self._sessions = session_factory()
+        return self._sessions
+
+    @abstractmethod
+    def answer(self, ctx: Context) -> Reply:
+        """The reply to the latest message (runs inside the session)."""
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        """Answer from the knowledge base; on any failure send a polite message and log the error."""
+        try:
+            with self._session_factory()() as session:
+                ctx = Context(session, tracker)
+                reply = self.unknown_reply(ctx) or self.answer(ctx)
+        except Exception:  # the user gets a polite message whatever went wrong; the log gets the details
+            logger.exception("action %s failed on message %r", self.name(),
+                             (tracker.latest_message or {}).get("text"))
+            dispatcher.utter_message(response=n.UTTER_KB_UNAVAILABLE)
+            return []
+        for message in reply.messages:
+            dispatcher.utter_message(text=message.text, buttons=message.buttons or None,
+                                     response=message.response, **message.values)
+        events: list[EventType] = [SlotSet(slot, value) for slot, value in reply.slots.items()]
+        if reply.topic:
+            events.append(SlotSet(n.TOPIC, reply.topic))
+        return events
+
+    # -------------------------------------------------------------- helpers for subclasses
+    def reply(self, text: str, buttons: Sequence[dict[str, str]] = (), **slots: str | None) -> Reply:
+        """A one-message reply on this action's topic, remembering the given slots (None values skipped)."""
+        return Reply([Message(text=text, buttons=list(buttons))], self.topic,
+                     {k: v for k, v in slots.items() if v})
+
+    def ask_which(self, what: str, buttons: Sequence[dict[str, str]]) -> Reply:
+        """Ask which thing the user means (utter_ask_which), with buttons; the topic is remembered so a
+        bare answer ("a director") continues it."""
+        return Reply([Message(response=n.UTTER_ASK_WHICH, values={"what": what}, buttons=list(buttons))],
+                     self.topic)
+
+    def unknown_reply(self, ctx: Context) -> Reply | None:
+        """'The knowledge base has nothing on X' when the message names an unknown thing; else None."""
+        unknown = ctx.unknown(self.mention_kinds)
+        return self.nothing_on(ctx, unknown) if unknown is not None else None
+
+    def nothing_on(self, ctx: Context, unknown: Unknown) -> Reply:
+        """Say the knowledge base has nothing on `unknown` (no guessing), offer close names as buttons for
+        this action's intent, and list what the knowledge base knows of that kind."""
+        kind = unknown.kind if unknown.kind in n.ENTITIES else self.unknown_kind
+        close = [get_thing(ctx.session, kind, name)
+                 for name in unique_names(q.suggest(ctx.session, unknown.phrase, kind))]
+        close = [t for t in close if t is not None]
+        offered = close or (featured_roles(ctx.session) if kind == n.ROLE else known_things(ctx.session, kind))
+        intent = self.intent or n.ASK_ROLE_DUTIES
+        buttons = [render.button(thing_label(kind, t), intent, {kind: thing_name(kind, t)}) for t in offered]
+        text = render.render_unknown(unknown.phrase, kind, known_things(ctx.session, kind),
+                                     [thing_label(kind, t) if kind in (n.CERTIFICATION, n.DEGREE) else t.name
+                                      for t in close])
+        return Reply([Message(text=text, buttons=buttons[:6])], self.topic)
+
+    def role_or_reply(self, ctx: Context, question: Callable[[str], str]) -> Any:
+        """The Role the message names; else, when it names another kind of thing, that thing's answer
+        (a Reply); else the remembered role; else a Reply asking which role, with `question` buttons."""
+        role_name = ctx.first(n.ROLE)
+        if role_name is None:
+            other = self.redirect(ctx)
+            if other is not None:
+                return other
+            role_name = ctx.slot(n.ROLE)
+        if role_name is None:
+            return self.ask_which("role", role_buttons(featured_roles(ctx.session), self.intent, question))
+        return q.role(ctx.session, role_name)
+
+    def redirect(self, ctx: Context) -> Reply | None:
+        """When the message names only things another action answers ("tell me about PMP" routed here),
+        answer with that action; None when it names nothing else."""
+        from .followup import action_for_kind  # late import: followup imports every topic module
+
+        for kind in ctx.named_kinds():
+            action = action_for_kind(kind, self._sessions)
+            if action is not None and type(action) is not type(self):
+                return action.answer(ctx)
+        return None
+
+
+def thing_name(kind: str, thing: Any) -> str:
+    """The canonical name of a knowledge-base object (certifications by abbreviation, degrees by key)."""
+    return getattr(thing, {n.CERTIFICATION: "abbreviation", n.DEGREE: "key"}.get(kind, "name"))
+
+
+def thing_label(kind: str, thing: Any) -> str:
+    """How a knowledge-base object is shown on a button ('PMP (Project Management Professional)')."""
+    if kind == n.CERTIFICATION:
+        return render.cert_label(thing)
+    if kind == n.DEGREE:
+        return render.degree_label(thing)
+    return render.cap(thing.name)
+
+
+def unique_names(names: Sequence[q.Name]) -> list[str]:
+    """Canonical names without repeats, in order."""
+    return render.unique(name.canonical for name in names)
+

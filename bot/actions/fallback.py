@@ -1,0 +1,73 @@
+"""The fallback action: when the NLU is unsure, offer the likeliest topics as buttons."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from . import names as n
+from . import render
+
+logger = logging.getLogger(__name__)
+
+# intent -> button title. Intents not listed here (small talk, inform) are never offered.
+TOPIC_TITLES: dict[str, str] = {
+    n.ASK_PATH: "How to reach a role",
+    n.ASK_DURATION: "How long it takes",
+    n.ASK_NEXT_ROLE: "What comes next after a role",
+    n.ASK_ROLE_DUTIES: "What a role does",
+    n.ASK_REPORTS_TO: "Who reports to whom",
+    n.COMPARE: "Compare roles or degrees",
+    n.ASK_CERTIFICATIONS: "Certifications",
+    n.ASK_EDUCATION: "Degrees (bachelor's, MEM, MBA)",
+    n.ASK_SKILLS: "Skills to build",
+    n.ASK_SALARY: "Salaries",
+    n.ASK_OUTLOOK: "Job outlook",
+    n.ASK_SPECIALIZATIONS: "Specializations",
+    n.ASK_INDUSTRIES: "Industries",
+    n.ASK_DISCIPLINE_MOVES: "Moves by engineering discipline",
+    n.ASK_CAPABILITIES: "What can you do?",
+}
+# Offered when the ranking holds nothing useful.
+DEFAULT_TOPICS = (n.ASK_PATH, n.ASK_CERTIFICATIONS, n.ASK_SALARY)
+MAX_TOPICS = 3
+
+
+def likeliest_topics(intent_ranking: list[dict[str, Any]], limit: int = MAX_TOPICS) -> list[str]:
+    """The likeliest offerable intents of a ranking (fallback, out-of-scope and small talk skipped)."""
+    ranked = sorted((r for r in intent_ranking or [] if isinstance(r, dict)),
+                    key=lambda r: r.get("confidence") or 0.0, reverse=True)
+    out = [r.get("name") for r in ranked if r.get("name") in TOPIC_TITLES]
+    return render.unique(out)[:limit] or list(DEFAULT_TOPICS)[:limit]
+
+
+def topic_buttons(intents: list[str], entities: dict[str, Any] | None = None) -> list[dict[str, str]]:
+    """One button per intent, carrying the entities the message had."""
+    return [render.button(TOPIC_TITLES[i], i, entities) for i in intents if i in TOPIC_TITLES]
+
+
+class ActionOfferTopics(Action):
+    """"I'm not sure I understood" with buttons for the likeliest topics."""
+
+    def name(self) -> str:
+        """The action's name in the domain."""
+        return n.ACTION_OFFER_TOPICS
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        """Offer up to three topics from the message's intent ranking (never raises)."""
+        try:
+            message = tracker.latest_message or {}
+            entities: dict[str, Any] = {}
+            for e in message.get("entities") or []:
+                if isinstance(e, dict) and e.get("entity") in n.ENTITIES and isinstance(e.get("value"), str):
+                    entities.setdefault(e["entity"], e["value"])
+            buttons = topic_buttons(likeliest_topics(message.get("intent_ranking") or []), entities or None)
+        except Exception:  # a malformed tracker must not leave the user without an answer
+            logger.exception("action %s failed", self.name())
+            buttons = topic_buttons(list(DEFAULT_TOPICS))
+        dispatcher.utter_message(response=n.UTTER_OFFER_TOPICS, buttons=buttons)
+        return []
