@@ -7,6 +7,7 @@ loading the same files twice gives the same database.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
@@ -76,7 +77,13 @@ SCHEMA: dict[str, dict[str, dict[str, F]]] = {
                   "amount": F("int", nullable=True), "amount_max": F("int", nullable=True),
                   "year": F("int", nullable=True), "note": F("str"), "source": F("str", True)},
         "employers": {"name": F("str", True), "source": F("str", True)}},
+    "mentors.yml": {"mentors": {
+        "name": F("str", True), "role": F("str", True), "areas": F("strs"), "slack_user_id": F("str", True),
+        "availability": F("str", True, choices=m.MENTOR_AVAILABILITY), "hours": F("str")}},
 }
+# Files the knowledge base can do without: no mentors.yml means an empty mentor directory.
+OPTIONAL_FILES = frozenset({"mentors.yml"})
+SLACK_USER_ID = re.compile(r"U[A-Z0-9]+")
 _LABEL_FIELDS = ("name", "abbreviation", "key", "aspect", "title")
 
 
@@ -239,6 +246,10 @@ def read_files(data_dir: Path = DATA_DIR) -> Knowledge:
                                     f"unknown knowledge file; expected one of {', '.join(sorted(SCHEMA))}"))
     for name, tables in SCHEMA.items():
         path = Path(data_dir) / name
+        if not path.exists() and name in OPTIONAL_FILES:
+            for table in tables:
+                knowledge.tables[table] = []
+            continue
         if not path.exists():
             problems.append(Problem(name, "", "", f"file is missing from {data_dir}"))
             continue
@@ -295,7 +306,7 @@ def _check_references(tables: dict[str, list[tuple[str, str, dict]]]) -> Iterabl
 
     unique = {"roles": "name", "sources": "key", "certifications": "abbreviation", "degrees": "key",
               "specializations": "name", "industries": "name", "disciplines": "name", "facts": "key",
-              "employers": "name"}
+              "employers": "name", "mentors": "name"}
     for table, key in unique.items():
         seen: set[str] = set()
         for file, label, e in tables.get(table, []):
@@ -366,6 +377,38 @@ def _check_references(tables: dict[str, list[tuple[str, str, dict]]]) -> Iterabl
                     yield Problem(file, label, fld, f"duplicate alias {text!r}: already used by {seen_alias[norm]}")
                 else:
                     seen_alias[norm] = f"{file} {label}"
+
+    role_names = {normalize_name(text): e["name"] for _, _, e in tables.get("roles", []) if e.get("name")
+                  for text in [e["name"], *(e.get("aliases") or [])]}
+    yield from _check_mentors(tables.get("mentors", []), role_names, seen_alias)
+
+
+def _check_mentors(entries: list[tuple[str, str, dict]], roles: dict[str, str],
+                   known_names: dict[str, str]) -> Iterable[Problem]:
+    """Mentors: the role is a KB role (`roles`: every role name and alias -> its name), every area is a KB
+    name or alias, Slack member IDs are well formed and unique."""
+    ids: set[str] = set()
+    for file, label, e in entries:
+        if e["role"] is not None and normalize_name(e["role"]) not in roles:
+            close = get_close_matches(normalize_name(e["role"]), roles, n=3)
+            hint = f"; did you mean {', '.join(repr(roles[c]) for c in close)}?" if close else ""
+            yield Problem(file, label, "role", f"refers to unknown role {e['role']!r}{hint}")
+        for i, area in enumerate(e["areas"]):
+            if normalize_name(area) not in known_names:
+                close = get_close_matches(normalize_name(area), known_names, n=3)
+                hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+                yield Problem(file, label, f"areas[{i + 1}]",
+                              f"{area!r} is not a name or alias in the knowledge base{hint}")
+        slack_id = e["slack_user_id"]
+        if slack_id is None:
+            continue
+        if not SLACK_USER_ID.fullmatch(slack_id):
+            yield Problem(file, label, "slack_user_id",
+                          f"must be a Slack member ID: 'U' then capital letters and digits (e.g. U024BE7LH); "
+                          f"got {slack_id!r}")
+        elif slack_id in ids:
+            yield Problem(file, label, "slack_user_id", f"duplicate Slack member ID {slack_id!r}")
+        ids.add(slack_id)
 
 
 # --------------------------------------------------------------------------- writing
@@ -444,8 +487,29 @@ def _build(knowledge: Knowledge) -> list[Any]:
              for i, f in enumerate(knowledge["facts"])]
     objs += [m.Employer(name=e["name"], source=sources[normalize_name(e["source"])], position=i)
              for i, e in enumerate(knowledge["employers"])]
-    objs += alias_rows(knowledge)
+    aliases = alias_rows(knowledge)
+    objs += aliases
+    by_alias = {a.text: a for a in aliases}
+    for pos, x in enumerate(knowledge["mentors"]):
+        areas = [by_alias[normalize_name(text)] for text in x["areas"]]
+        role = by_alias[normalize_name(x["role"])]  # a role's name or alias (checked before writing)
+        objs.append(m.Mentor(
+            name=x["name"], role=roles[normalize_name(role.canonical)], slack_user_id=x["slack_user_id"],
+            availability=x["availability"], hours=x["hours"], position=pos,
+            areas=[m.MentorArea(kind=a.kind, canonical=a.canonical, position=i)
+                   for i, a in enumerate(_distinct_things(areas))]))
     return objs
+
+
+def _distinct_things(aliases: list[m.Alias]) -> list[m.Alias]:
+    """`aliases` without two that name the same thing (first kept)."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for a in aliases:
+        if (a.kind, a.canonical) not in seen:
+            seen.add((a.kind, a.canonical))
+            out.append(a)
+    return out
 
 
 def create_schema(engine: Engine) -> None:

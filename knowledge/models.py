@@ -329,3 +329,33 @@ class Alias(Base):
     kind = Column(String(20), nullable=False)  # one of ENTITY_KINDS
     canonical = Column(String(200), nullable=False)  # the thing's name (certification: abbreviation; degree: key)
     is_canonical = Column(Boolean, nullable=False, default=False)
+
+
+# ---------------------------------------------------------------- mentors (knowledge/data/mentors.yml)
+MENTOR_AVAILABILITY = ("open", "limited", "unavailable")
+
+
+class Mentor(Base):
+    """A person who offers mentoring conversations, in a KB role (the shipped file holds example data)."""
+
+    __tablename__ = "mentors"
+    id = Column(Integer, primary_key=True)
+    name = Column(String(200), unique=True, nullable=False)
+    role_id = Column(Integer, ForeignKey("roles.id", ondelete="CASCADE"), nullable=False)
+    slack_user_id = Column(String(40), unique=True, nullable=False)
+    availability = Column(String(20), nullable=False)  # one of MENTOR_AVAILABILITY
+    hours = Column(Text)
+    position = Column(Integer, nullable=False, default=0)
+    role = relationship("Role")
+    areas = relationship("MentorArea", cascade="all, delete-orphan", order_by="MentorArea.position")
+
+
+class MentorArea(Base):
+    """Something a mentor can talk about: a name from the knowledge base (a role, certification, discipline...)."""
+
+    __tablename__ = "mentor_areas"
+    id = Column(Integer, primary_key=True)
+    mentor_id = Column(Integer, ForeignKey("mentors.id", ondelete="CASCADE"), nullable=False)
+    kind = Column(String(20), nullable=False)  # one of ENTITY_KINDS
+    canonical = Column(String(200), nullable=False)
+    position = Column(Integer, nullable=False, default=0)

@@ -236,3 +236,28 @@ def lookup(session: Session, text: str):
         return None
     return {"role": role, "certification": certification, "degree": degree, "specialization": specialization,
             "industry": industry, "discipline": discipline}[name.kind](session, name.canonical)
+
+
+# ---------------------------------------------------------------- mentors
+def mentors(session: Session, include_unavailable: bool = False) -> list[m.Mentor]:
+    """The mentors in data order; those marked unavailable only when asked for."""
+    stmt = select(m.Mentor).order_by(m.Mentor.position)
+    if not include_unavailable:
+        stmt = stmt.where(m.Mentor.availability != "unavailable")
+    return list(session.scalars(stmt))
+
+
+def mentor(session: Session, slack_user_id: str) -> m.Mentor | None:
+    """The mentor with this Slack member ID, or None."""
+    return session.scalars(select(m.Mentor).where(m.Mentor.slack_user_id == (slack_user_id or "").strip())).first()
+
+
+def mentors_in_role(session: Session, role_: m.Role) -> list[m.Mentor]:
+    """The available mentors whose current role is `role_`."""
+    return [x for x in mentors(session) if x.role_id == role_.id]
+
+
+def mentors_with_area(session: Session, name: Name) -> list[m.Mentor]:
+    """The available mentors who list `name` (a resolved KB name) among their areas."""
+    return [x for x in mentors(session)
+            if any(a.kind == name.kind and a.canonical == name.canonical for a in x.areas)]

@@ -10,6 +10,7 @@ from . import mentions
 from . import names as n
 from . import render
 from .base import Context, KnowledgeAction, Reply, featured_roles
+from .plan import profile_certifications
 
 
 def certifications_into(session: Session, role: m.Role) -> tuple[list[m.Certification], list[m.Degree]]:
@@ -56,6 +57,9 @@ class ActionShowCertifications(KnowledgeAction):
             role_name = ctx.slot(n.ROLE)
         if role_name is not None:
             return self.for_role(s, q.role(s, role_name))
+        personal = profile_certifications(ctx)  # the user's profile: their plan's next step, held ones left out
+        if personal is not None:
+            return personal
         certs = q.certifications(s)
         buttons = [render.button(f"What is {c.abbreviation}?", n.ASK_CERTIFICATIONS, {n.CERTIFICATION: c.abbreviation})
                    for c in certs[:3]]

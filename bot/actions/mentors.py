@@ -1,0 +1,166 @@
+"""Hand-off to a human mentor: suggest up to three mentors from the directory (knowledge/data/mentors.yml)
+for the user's target role or question, and give what is needed to reach one (a Slack mention on Slack,
+the member ID and an intro message elsewhere). The bot never contacts anyone itself."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rasa_sdk import Tracker
+
+from knowledge import models as m
+from knowledge import queries as q
+from knowledge.names import normalize_name
+
+from . import names as n
+from . import profile as p
+from . import render
+from .base import Context, KnowledgeAction, Message, Reply
+
+MAX_MENTORS = 3
+SLACK_CHANNEL = "slack"  # the input channel name of bot/channels/slack.py (and of Rasa's own Slack channel)
+_AREA_KINDS = (n.CERTIFICATION, n.DEGREE, n.DISCIPLINE, n.SPECIALIZATION, n.INDUSTRY)
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """What a mentor should match: roles to hold (best first) and knowledge-base names to talk about."""
+
+    roles: tuple[m.Role, ...] = ()
+    areas: tuple[q.Name, ...] = ()
+    nearby_roles: tuple[m.Role, ...] = ()  # roles on the way to the target: a weaker match
+
+
+def match_mentors(mentors: Sequence[m.Mentor], wanted: Wanted, limit: int = MAX_MENTORS) -> list[tuple[m.Mentor, str]]:
+    """The best `limit` mentors for `wanted`, each with why it matches: first those in a wanted role, then
+    those who list a wanted role or area among their topics, then those in a role on the way; open before
+    limited availability, then directory order. Unavailable mentors never match."""
+    role_ids = {r.id: r for r in wanted.roles}
+    near_ids = {r.id: r for r in wanted.nearby_roles}
+    names = {(a.kind, a.canonical) for a in wanted.areas} | {(n.ROLE, r.name) for r in wanted.roles}
+    ranked: list[tuple[int, int, int, m.Mentor, str]] = []
+    for pos, mentor in enumerate(mentors):
+        if mentor.availability == "unavailable":
+            continue
+        topics = [a.canonical for a in mentor.areas if (a.kind, a.canonical) in names]
+        if mentor.role_id in role_ids:
+            rank, why = 0, f"works as {render.with_article(mentor.role.name)} today"
+        elif topics:
+            rank, why = 1, f"talks about {render.join_names(topics)}"
+        elif mentor.role_id in near_ids:
+            rank, why = 2, f"has made the move into {mentor.role.name}, a step on your way"
+        else:
+            continue
+        ranked.append((rank, 0 if mentor.availability == "open" else 1, pos, mentor, why))
+    return [(mentor, why) for *_, mentor, why in sorted(ranked, key=lambda x: x[:3])[:limit]]
+
+
+def on_slack(tracker: Tracker) -> bool:
+    """True when the latest message came in over Slack."""
+    return tracker.get_latest_input_channel() == SLACK_CHANNEL
+
+
+def intro_draft(mentor: m.Mentor, prof: p.Profile) -> str:
+    """An intro message the user can send the mentor, with what they told about themselves."""
+    about = []
+    if prof.current is not None:
+        about.append(f"I'm {render.with_article(prof.current.name)}"
+                     + (f" with {render.years_of_experience(prof.years)}" if prof.years else ""))
+    if prof.target is not None:
+        about.append(f"I'm aiming to become {render.with_article(prof.target.name)}")
+    me = (". ".join(about) + ". ") if about else ""
+    first = mentor.name.split()[0]
+    return (f"Hi {first}, careerbot suggested you as a mentor. {me}Could we have a short chat about my "
+            "engineering-management career?")
+
+
+def mentor_buttons(matches: Sequence[tuple[m.Mentor, str]]) -> list[dict[str, str]]:
+    """One 'Ask X for an intro' button per mentor."""
+    return [render.button(f"Ask {mentor.name} for an intro", p.REQUEST_MENTOR_INTRO, {p.MENTOR: mentor.slack_user_id})
+            for mentor, _ in matches]
+
+
+def role_choice_buttons(mentors: Sequence[m.Mentor]) -> list[dict[str, str]]:
+    """One button per role the available mentors hold."""
+    roles = render.unique((x.role for x in mentors if x.availability != "unavailable"), key=lambda r: r.id)
+    return [render.button(f"A mentor who is {render.with_article(r.name)}", p.ASK_MENTOR, {n.ROLE: r.name})
+            for r in roles]
+
+
+class ActionSuggestMentors(KnowledgeAction):
+    """"Can I talk to a mentor?", "connect me with a director": up to three mentors, with intro buttons."""
+
+    topic = p.TOPIC_MENTORS
+    intent = p.ASK_MENTOR
+
+    def name(self) -> str:
+        """The action's name in the domain."""
+        return p.ACTION_SUGGEST_MENTORS
+
+    def answer(self, ctx: Context) -> Reply:
+        """Mentors for the role or topic the message names, else for the user's target role."""
+        s = ctx.session
+        everyone = q.mentors(s, include_unavailable=True)
+        if not everyone:
+            return Reply([Message(text=render.render_no_mentor_directory())], self.topic)
+        wanted, subject = self.wanted(ctx)
+        if wanted is None:
+            return Reply([Message(text=render.render_ask_mentor_subject(), buttons=role_choice_buttons(everyone))],
+                         self.topic)
+        available = q.mentors(s)
+        matches = match_mentors(available, wanted)
+        if not matches:
+            return Reply([Message(text=render.render_no_mentor_match(subject, len(available)),
+                                  buttons=role_choice_buttons(everyone))], self.topic)
+        text = render.render_mentors(matches, on_slack(ctx.tracker), subject)
+        slots = {n.ROLE: wanted.roles[0].name} if wanted.roles else {}
+        return Reply([Message(text=text, buttons=mentor_buttons(matches))], self.topic, slots)
+
+    def wanted(self, ctx: Context) -> tuple[Wanted | None, str]:
+        """What to match and how to name it: the roles and topics the message names, else the target role
+        (and the roles on the way from the current one); (None, '') when there is nothing to go on."""
+        s = ctx.session
+        roles = [r for r in (q.role(s, x) for x in ctx.names(n.ROLE)) if r is not None]
+        areas = [q.Name(kind, x) for kind in _AREA_KINDS for x in ctx.names(kind)]
+        if roles or areas:
+            subject = render.join_names([render.with_article(r.name) for r in roles] + [a.canonical for a in areas])
+            return Wanted(tuple(roles), tuple(areas)), subject
+        prof = p.load_profile(s, ctx.tracker)
+        if prof.target is None:
+            return None, ""
+        chain = q.shortest_path(s, prof.current, prof.target) if prof.current is not None else None
+        nearby = tuple(t.to_role for t in (chain or [])[:-1])
+        return Wanted((prof.target,), (), nearby), f"your goal, {prof.target.name}"
+
+
+class ActionRequestMentorIntro(KnowledgeAction):
+    """The intro button: how to reach the mentor and a message to send them."""
+
+    topic = p.TOPIC_MENTORS
+
+    def name(self) -> str:
+        """The action's name in the domain."""
+        return p.ACTION_REQUEST_MENTOR_INTRO
+
+    def answer(self, ctx: Context) -> Reply:
+        """The mentor named by the button (or by name in the text), or a polite 'not found'."""
+        mentor = self.find(ctx)
+        if mentor is None:
+            return Reply([Message(text=render.render_unknown_mentor())], self.topic)
+        if mentor.availability == "unavailable":
+            return Reply([Message(text=render.render_mentor_unavailable(mentor))], self.topic)
+        draft = intro_draft(mentor, p.load_profile(ctx.session, ctx.tracker))
+        return Reply([Message(text=render.render_mentor_intro(mentor, on_slack(ctx.tracker), draft))], self.topic)
+
+    @staticmethod
+    def find(ctx: Context) -> m.Mentor | None:
+        """The mentor the message names: the button's `mentor` entity (a Slack member ID), or a name typed."""
+        message = ctx.tracker.latest_message or {}
+        for e in message.get("entities") or []:
+            if isinstance(e, dict) and e.get("entity") == p.MENTOR and isinstance(e.get("value"), str):
+                found = q.mentor(ctx.session, e["value"])
+                if found is not None:
+                    return found
+        text = normalize_name(ctx.text)
+        return next((x for x in q.mentors(ctx.session, include_unavailable=True)
+                     if normalize_name(x.name) in text), None)

@@ -1,0 +1,55 @@
+"""Rasa's own evaluations for the career plan: the plan test stories are predicted without a single error, and
+the held-out plan NLU examples pass the same quality gate as the rest (scripts/check_nlu_gate.py)."""
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from e2e.harness import BIN, REPO_ROOT, free_port, server_env, tracker_store_url
+from plan_helpers import plan_model
+
+pytestmark = pytest.mark.e2e
+
+TEST_STORIES = REPO_ROOT / "tests" / "data" / "test_stories_plan.yml"
+NLU_HELDOUT = REPO_ROOT / "tests" / "data" / "nlu_heldout_plan.yml"
+GATE = REPO_ROOT / "scripts" / "check_nlu_gate.py"
+
+
+def run(args: list[str], tmp_path: Path, timeout: float = 900) -> subprocess.CompletedProcess:
+    """Run a command from the repository root, Rasa's cache and outputs kept in `tmp_path`."""
+    env = server_env(ACTIONS_PORT=str(free_port()), RASA_CACHE_DIRECTORY=str(tmp_path / "rasa-cache"),
+                     TRACKER_STORE_URL=tracker_store_url(tmp_path))
+    return subprocess.run(args, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def tail(text: str, lines: int = 60) -> str:
+    """The last lines of a command's output."""
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def test_plan_test_stories_pass(tmp_path: Path) -> None:
+    """`rasa test core --fail-on-prediction-errors` predicts every action of tests/data/test_stories_plan.yml."""
+    model, out = plan_model(), tmp_path / "core"
+    result = run([str(BIN / "rasa"), "test", "core", "--model", str(model), "--stories", str(TEST_STORIES),
+                  "--fail-on-prediction-errors", "--no-plot", "--out", str(out)], tmp_path)
+    failed = out / "failed_test_stories.yml"
+    details = failed.read_text() if failed.exists() else ""
+    assert result.returncode == 0, (f"rasa test core failed (exit {result.returncode}).\n{details}\n"
+                                    f"{tail(result.stdout + result.stderr)}")
+    stories = json.loads((out / "story_report.json").read_text()).get("conversation_accuracy", {})
+    assert stories.get("total", 0) >= 8, f"rasa test core evaluated too few stories: {stories}"
+    assert stories["correct"] == stories["total"], f"failed stories: {stories}\n{details}"
+
+
+def test_heldout_plan_nlu_passes_the_gate(tmp_path: Path) -> None:
+    """`rasa test nlu` on tests/data/nlu_heldout_plan.yml, then the gate: intent accuracy and entity F1 >= 0.95."""
+    model, out = plan_model(), tmp_path / "nlu"
+    result = run([str(BIN / "rasa"), "test", "nlu", "--model", str(model), "--nlu", str(NLU_HELDOUT), "--no-plot",
+                  "--out", str(out)], tmp_path)
+    assert result.returncode == 0, f"rasa test nlu failed (exit {result.returncode}):\n{tail(result.stdout)}"
+    gate = run([str(BIN / "python"), str(GATE), str(out), "--model", str(model), "--nlu", str(NLU_HELDOUT)], tmp_path)
+    assert gate.returncode == 0, f"NLU gate failed:\n{gate.stdout}\n{tail(gate.stderr, 20)}"
