@@ -250,8 +250,10 @@ def offline_web_server(web_server_for: Callable[[str], Server]) -> Server:
     return web_server_for(f"http://127.0.0.1:{free_port()}")
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator["object"]:
+# Module scope: Playwright's sync API keeps an asyncio loop running until it stops, which would break
+# asyncio.run() in every later test module.
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
     """Headless Chromium (the system's, never a downloaded one) under Playwright."""
     require(CHROMIUM.is_file() or shutil.which(str(CHROMIUM)) is not None,
             f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
