@@ -11,6 +11,7 @@ PYTHON ?= python3.10
 VENV ?= .venv
 BIN := $(VENV)/bin
 RASA_PORT ?= 5005
+WEB_PORT ?= 8080
 ACTIONS_PORT ?= 5055
 # endpoints.yml reads ACTIONS_PORT, so every Rasa command must see it.
 export ACTIONS_PORT
@@ -36,13 +37,13 @@ else
 KB_TARGET := var/careerbot.db
 endif
 
-.PHONY: help venv setup kb nlu-model train web-deps actions run serve validate lint test clean
+.PHONY: help venv setup kb nlu-model train web-deps browser-deps services actions run serve web validate lint test scale-test clean
 
 help: ## list the targets
 	@echo "careerbot: an engineering-management career mentor chatbot."
 	@echo "Quick start: 'make run' to chat, 'make test' to run every test. Targets:"
 	@grep -E '^[a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) \
-	  | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
+	  | awk 'BEGIN {FS = ":.*## "} {printf "  make %-13s %s\n", $$1, $$2}'
 	@echo "Settings: RASA_PORT=$(RASA_PORT) ACTIONS_PORT=$(ACTIONS_PORT) PYTHON=$(PYTHON)" \
 	  "CAREERBOT_DB_URL=$${CAREERBOT_DB_URL:-sqlite var/careerbot.db}"
 
@@ -119,6 +120,19 @@ $(WEB_DEPS): web/package.json web/package-lock.json
 	  exit 1; }
 	@touch $@
 
+browser-deps: $(WEB_DEPS) | $(STAMP) ## install Chromium (Debian package) for the widget's browser tests when missing
+	@if command -v chromium >/dev/null; then echo "==> [browser-deps] $$(chromium --version 2>/dev/null)"; else \
+	  echo "==> [browser-deps] Installing Chromium with apt-get"; \
+	  $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq chromium >/dev/null || { \
+	  echo "error: [browser-deps] installing Chromium failed. Fix: apt-get install chromium (as root), then make browser-deps."; \
+	  exit 1; }; fi
+	@$(BIN)/python -c "import playwright" 2>/dev/null || { \
+	  echo "error: [browser-deps] Playwright is missing from $(VENV). Fix: make venv (requirements.txt pins it)."; exit 1; }
+
+services: ## install PostgreSQL and Redis (Debian packages) when missing; the reliability tests start them
+	@bash scripts/services/install.sh postgres redis
+
 # ------------------------------------------------------------------ running
 actions: setup ## run the action server in the foreground (port ACTIONS_PORT)
 	$(BIN)/rasa run actions --actions bot.actions --port $(ACTIONS_PORT)
@@ -130,6 +144,10 @@ serve: setup $(MODEL) ## serve REST + socket.io on 127.0.0.1:RASA_PORT with the 
 	@bash scripts/with_actions.sh $(BIN)/rasa run --model $(MODEL) --endpoints endpoints.yml \
 	    --credentials credentials.yml -i 127.0.0.1 -p $(RASA_PORT) --cors "*"
 
+web: $(WEB_DEPS) | $(STAMP) ## serve web/ (demo page + chat widget) on 127.0.0.1:WEB_PORT; run make serve beside it
+	@echo "==> [web] Demo page: http://127.0.0.1:$(WEB_PORT)/ (its widget talks to make serve on http://127.0.0.1:$(RASA_PORT))"
+	@$(BIN)/python web/serve.py --host 127.0.0.1 --port $(WEB_PORT) --server-url http://127.0.0.1:$(RASA_PORT)
+
 # ------------------------------------------------------------------ checks
 validate: | $(STAMP) ## check bot/domain.yml and bot/data for inconsistencies
 	$(BIN)/rasa data validate --config config.yml --domain bot/domain.yml --data bot/data
@@ -137,7 +155,10 @@ validate: | $(STAMP) ## check bot/domain.yml and bot/data for inconsistencies
 lint: | $(STAMP) ## ruff over knowledge, bot, tests and scripts
 	$(BIN)/ruff check knowledge bot tests scripts
 
-test: lint validate setup $(MODEL) $(WEB_DEPS) ## lint, validate, build, then run every test (unit, end-to-end, dialogue, NLU gate)
+scale-test: setup $(MODEL) services ## reliability: restart, faults, fuzzing, 2 Rasa servers on PostgreSQL + Redis
+	$(BIN)/pytest tests/reliability
+
+test: lint validate setup $(MODEL) $(WEB_DEPS) browser-deps services ## lint, validate, build, then run every test (unit, end-to-end, dialogue, NLU gate)
 	@echo "==> [test] pytest (unit tests, end-to-end tests over the real servers, rasa test core/nlu)"
 	$(BIN)/pytest
 

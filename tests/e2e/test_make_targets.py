@@ -19,8 +19,8 @@ from e2e.harness import BIN, REPO_ROOT, RestChat, Server, assert_mentions, free_
     require_built, start_server, tracker_store_url, wait_port_closed, wait_until
 from knowledge import queries as q
 
-TARGETS = ("help", "venv", "setup", "kb", "nlu-model", "train", "web-deps", "actions", "run", "serve", "validate",
-           "lint", "test", "clean")
+TARGETS = ("help", "venv", "setup", "kb", "nlu-model", "train", "web-deps", "browser-deps", "services", "actions",
+           "run", "serve", "web", "validate", "lint", "scale-test", "test", "clean")
 
 
 def make(*args: str, cwd: Path = REPO_ROOT, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -134,13 +134,38 @@ def test_make_serve_answers_over_rest_and_stops_both_on_ctrl_c(tmp_path: Path, k
         server.stop()
 
 
+@pytest.mark.e2e
+def test_make_web_serves_the_demo_page_with_the_widget(tmp_path: Path) -> None:
+    """`make web` serves the demo page, the widget and its local socket.io client on WEB_PORT until Ctrl-C."""
+    require_built()
+    web_port, rasa_port = free_port(), free_port()
+    server = start_server("make web", ["make", "web", f"WEB_PORT={web_port}", f"RASA_PORT={rasa_port}"], make_env(),
+                          tmp_path / "make-web.log")
+    base = f"http://127.0.0.1:{web_port}"
+    try:
+        wait_until(server, lambda: http_ok(base + "/"), "GET /", 120)
+        page = requests.get(base + "/", timeout=10).text
+        assert re.search(r'<script[^>]+careerbot-widget\.js', page), page[:2000]
+        assert f"http://127.0.0.1:{rasa_port}" in page, "the page's widget must point at make serve's RASA_PORT"
+        widget = requests.get(base + "/careerbot-widget.js", timeout=10)
+        client = requests.get(base + "/vendor/socket.io.min.js", timeout=10)
+        assert widget.status_code == 200 and "socket" in widget.text
+        assert client.status_code == 200 and len(client.content) > 10_000, "socket.io client must be served locally"
+        assert ctrl_c(server) is not None, f"make web still runs after Ctrl-C:\n{server.log_tail()}"
+        assert wait_port_closed(web_port), f"the web server still listens on {web_port} after Ctrl-C"
+    finally:
+        server.stop()
+
+
 # Commands the README may show, each with the test or CI step that runs it.
 COVERED = {
     r"make run( RASA_PORT=\d+ ACTIONS_PORT=\d+)?": "tests/test_make_run.py",
     r"make test": ".ci/run",
     r"make help": "test_help_lists_every_target",
     r"make": "test_help_lists_every_target",
-    r"make (venv|setup|kb|nlu-model|train|web-deps|lint|validate)": "prerequisites of make test",
+    r"make (venv|setup|kb|nlu-model|train|web-deps|browser-deps|services|lint|validate)": "prerequisites of make test",
+    r"make web": "test_make_web_serves_the_demo_page_with_the_widget",
+    r"make scale-test": "make test runs tests/reliability, the whole of make scale-test",
     r"make actions": "test_make_actions_serves_until_ctrl_c",
     r"make serve": "test_make_serve_answers_over_rest_and_stops_both_on_ctrl_c",
     r"make clean": "test_clean_removes_generated_state_and_keeps_the_venv",
