@@ -100,6 +100,8 @@ slack_fake = _load_fake()
         ("`**not bold**` and **bold**", "`**not bold**` and *bold*"),
         ("```\n- keep\n**as is**\n```", "```\n- keep\n**as is**\n```"),
         ("already <https://slack.com|linked>", "already <https://slack.com|linked>"),
+        ("ask <@U0EXAMPLE1> for an intro", "ask <@U0EXAMPLE1> for an intro"),
+        ("not a mention: <@alex>", "not a mention: &lt;@alex&gt;"),
         ("snake_case_name stays", "snake_case_name stays"),
     ],
 )
