@@ -138,7 +138,7 @@ actions: setup ## run the action server in the foreground (port ACTIONS_PORT)
 	$(BIN)/rasa run actions --actions bot.actions --port $(ACTIONS_PORT)
 
 run: setup $(MODEL) ## chat in the terminal (action server in the background, stopped on exit)
-	@bash scripts/with_actions.sh $(BIN)/rasa shell --model $(MODEL) --endpoints endpoints.yml -p $(RASA_PORT)
+	@bash scripts/with_actions.sh $(BIN)/python -m bot.shell --model $(MODEL) --endpoints endpoints.yml -p $(RASA_PORT)
 
 serve: setup $(MODEL) ## serve REST + socket.io on 127.0.0.1:RASA_PORT with the action server; Ctrl-C stops both
 	@bash scripts/with_actions.sh $(BIN)/rasa run --model $(MODEL) --endpoints endpoints.yml \
