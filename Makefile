@@ -37,7 +37,7 @@ else
 KB_TARGET := var/careerbot.db
 endif
 
-.PHONY: help venv setup kb nlu-model train web-deps browser-deps services actions run serve web validate lint test scale-test clean
+.PHONY: help venv setup kb nlu-model train web-deps browser-deps services actions run serve web validate lint test scale-test bench clean
 
 help: ## list the targets
 	@echo "careerbot: an engineering-management career mentor chatbot."
@@ -157,6 +157,9 @@ lint: | $(STAMP) ## ruff over knowledge, bot, tests and scripts
 
 scale-test: setup $(MODEL) services ## reliability: restart, faults, fuzzing, 2 Rasa servers on PostgreSQL + Redis
 	$(BIN)/pytest tests/reliability
+
+bench: setup $(MODEL) ## benchmark careerbot against Rasa's default pipeline side by side; writes bench/RESULTS.md
+	$(BIN)/python -m bench.run
 
 test: lint validate setup $(MODEL) $(WEB_DEPS) browser-deps services ## lint, validate, build, then run every test (unit, end-to-end, dialogue, NLU gate)
 	@echo "==> [test] pytest (unit tests, end-to-end tests over the real servers, rasa test core/nlu)"

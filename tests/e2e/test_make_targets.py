@@ -20,7 +20,7 @@ from e2e.harness import BIN, REPO_ROOT, RestChat, Server, assert_mentions, free_
 from knowledge import queries as q
 
 TARGETS = ("help", "venv", "setup", "kb", "nlu-model", "train", "web-deps", "browser-deps", "services", "actions",
-           "run", "serve", "web", "validate", "lint", "scale-test", "test", "clean")
+           "run", "serve", "web", "validate", "lint", "scale-test", "bench", "test", "clean")
 
 
 def make(*args: str, cwd: Path = REPO_ROOT, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -166,6 +166,7 @@ COVERED = {
     r"make (venv|setup|kb|nlu-model|train|web-deps|browser-deps|services|lint|validate)": "prerequisites of make test",
     r"make web": "test_make_web_serves_the_demo_page_with_the_widget",
     r"make scale-test": "make test runs tests/reliability, the whole of make scale-test",
+    r"make bench": "tests/bench/test_bench_smoke.py runs its script (python -m bench.run) in the --tiny setting",
     r"make actions": "test_make_actions_serves_until_ctrl_c",
     r"make serve": "test_make_serve_answers_over_rest_and_stops_both_on_ctrl_c",
     r"make clean": "test_clean_removes_generated_state_and_keeps_the_venv",
