@@ -58,6 +58,19 @@ def require_built() -> None:
         pytest.skip(message)
 
 
+def run_rasa_command(args: list[str], tmp_path: Path, timeout: float = 900) -> subprocess.CompletedProcess:
+    """Run a Rasa command (or script) from the repository root, Rasa's cache and outputs kept in `tmp_path`."""
+    env = server_env(ACTIONS_PORT=str(free_port()), RASA_CACHE_DIRECTORY=str(tmp_path / "rasa-cache"),
+                     TRACKER_STORE_URL=tracker_store_url(tmp_path))
+    return subprocess.run(args, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def tail(text: str, lines: int = 60) -> str:
+    """The last lines of a command's output."""
+    return "\n".join(text.splitlines()[-lines:])
+
+
 def make_env(**extra: str) -> dict[str, str]:
     """The environment for a make command started by a test (no flags inherited from an outer make)."""
     env = server_env(**extra)

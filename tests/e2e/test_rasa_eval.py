@@ -3,31 +3,18 @@ error, and the held-out NLU examples must pass the quality gate (intent accuracy
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from e2e.harness import BIN, REPO_ROOT, free_port, require_model, server_env, tracker_store_url
+from e2e.harness import BIN, REPO_ROOT, require_model, tail
+from e2e.harness import run_rasa_command as run
 
 pytestmark = pytest.mark.e2e
 
 TEST_STORIES = REPO_ROOT / "tests" / "data" / "test_stories.yml"
 NLU_HELDOUT = REPO_ROOT / "tests" / "data" / "nlu_heldout.yml"
 GATE = REPO_ROOT / "scripts" / "check_nlu_gate.py"
-
-
-def run(args: list[str], tmp_path: Path, timeout: float = 900) -> subprocess.CompletedProcess:
-    """Run a command from the repository root, Rasa's cache and outputs kept in `tmp_path`."""
-    env = server_env(ACTIONS_PORT=str(free_port()), RASA_CACHE_DIRECTORY=str(tmp_path / "rasa-cache"),
-                     TRACKER_STORE_URL=tracker_store_url(tmp_path))
-    return subprocess.run(args, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                          timeout=timeout)
-
-
-def tail(text: str, lines: int = 60) -> str:
-    """The last lines of a command's output."""
-    return "\n".join(text.splitlines()[-lines:])
 
 
 def require(path: Path) -> Path:

@@ -3,12 +3,12 @@ the held-out plan NLU examples pass the same quality gate as the rest (scripts/c
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from e2e.harness import BIN, REPO_ROOT, free_port, server_env, tracker_store_url
+from e2e.harness import BIN, REPO_ROOT, tail
+from e2e.harness import run_rasa_command as run
 from plan_helpers import plan_model
 
 pytestmark = pytest.mark.e2e
@@ -16,19 +16,6 @@ pytestmark = pytest.mark.e2e
 TEST_STORIES = REPO_ROOT / "tests" / "data" / "test_stories_plan.yml"
 NLU_HELDOUT = REPO_ROOT / "tests" / "data" / "nlu_heldout_plan.yml"
 GATE = REPO_ROOT / "scripts" / "check_nlu_gate.py"
-
-
-def run(args: list[str], tmp_path: Path, timeout: float = 900) -> subprocess.CompletedProcess:
-    """Run a command from the repository root, Rasa's cache and outputs kept in `tmp_path`."""
-    env = server_env(ACTIONS_PORT=str(free_port()), RASA_CACHE_DIRECTORY=str(tmp_path / "rasa-cache"),
-                     TRACKER_STORE_URL=tracker_store_url(tmp_path))
-    return subprocess.run(args, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                          timeout=timeout)
-
-
-def tail(text: str, lines: int = 60) -> str:
-    """The last lines of a command's output."""
-    return "\n".join(text.splitlines()[-lines:])
 
 
 def test_plan_test_stories_pass(tmp_path: Path) -> None:
