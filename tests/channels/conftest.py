@@ -8,10 +8,8 @@ reason, except under CI=true, where they fail: CI must run the whole system.
 from __future__ import annotations
 
 import os
-import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +21,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
+from e2e.harness import free_port  # one port allocator for every suite: no port handed out twice
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
@@ -52,34 +52,6 @@ def require(condition: bool, reason: str) -> None:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"{reason} (CI=true: the channel tests must run)", pytrace=False)
     pytest.skip(reason)
-
-
-_taken: set[int] = set()
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on, from CAREERBOT_TEST_PORTS (e.g. '5200-5299') when it is set.
-
-    Without CAREERBOT_TEST_PORTS the system hands out an unused port. Either way two test runs at
-    the same time rarely pick the same port, and start_server() tries again when they do.
-    """
-    spec = os.environ.get("CAREERBOT_TEST_PORTS", "")
-    if spec:
-        low, high = (int(part) for part in spec.split("-"))
-        candidates = random.sample(range(low, high + 1), high - low + 1)
-    else:
-        candidates = [0] * 20
-    for candidate in candidates:
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-            try:
-                probe.bind(("127.0.0.1", candidate))
-            except OSError:
-                continue
-            port = probe.getsockname()[1]
-        if port not in _taken:
-            _taken.add(port)
-            return port
-    raise RuntimeError(f"no free loopback port (CAREERBOT_TEST_PORTS={spec!r})")
 
 
 @dataclass
