@@ -141,7 +141,7 @@ run: setup $(MODEL) ## chat in the terminal (action server in the background, st
 	@bash scripts/with_actions.sh $(BIN)/python -m bot.shell --model $(MODEL) --endpoints endpoints.yml -p $(RASA_PORT)
 
 serve: setup $(MODEL) ## serve REST + socket.io on 127.0.0.1:RASA_PORT with the action server; Ctrl-C stops both
-	@bash scripts/with_actions.sh $(BIN)/rasa run --model $(MODEL) --endpoints endpoints.yml \
+	@bash scripts/with_actions.sh $(BIN)/python -m bot.server run --model $(MODEL) --endpoints endpoints.yml \
 	    --credentials credentials.yml -i 127.0.0.1 -p $(RASA_PORT) --cors "*"
 
 web: $(WEB_DEPS) | $(STAMP) ## serve web/ (demo page + chat widget) on 127.0.0.1:WEB_PORT; run make serve beside it

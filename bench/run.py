@@ -125,6 +125,7 @@ class Settings:
     json_out: Path | None
     train_timeout: float
     start_timeout: float
+    only: str | None = None  # a variant key: measure that model alone (no ratios)
 
 
 class BenchError(Exception):
@@ -323,7 +324,8 @@ def train(variant: Variant, out_dir: Path, work: Path, timeout: float) -> tuple[
 def cache_models(trained: dict[str, tuple[Path, float]]) -> None:
     """Keep the models and training times of a full run in var/bench/ for a later --skip-train."""
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    index: dict[str, Any] = {}
+    index_file = CACHE_DIR / "train.json"
+    index: dict[str, Any] = json.loads(index_file.read_text()) if index_file.is_file() else {}
     for variant in VARIANTS:
         if variant.key not in trained:
             continue
@@ -331,17 +333,17 @@ def cache_models(trained: dict[str, tuple[Path, float]]) -> None:
         shutil.copy2(model, CACHE_DIR / model.name)
         index[variant.key] = {"model": model.name, "train_s": seconds, "inputs": inputs_digest(variant),
                               "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
-    (CACHE_DIR / "train.json").write_text(json.dumps(index, indent=2) + "\n")
+    index_file.write_text(json.dumps(index, indent=2) + "\n")
 
 
-def cached_models() -> dict[str, tuple[Path, float, str]]:
-    """The models of the last full run: key -> (model, training seconds, note); BenchError when missing."""
+def cached_models(keys: list[str]) -> dict[str, tuple[Path, float, str]]:
+    """The cached models of `keys`: key -> (model, training seconds, note); BenchError when missing."""
     index_file = CACHE_DIR / "train.json"
     if not index_file.is_file():
         raise BenchError(f"--skip-train: no cached models in {CACHE_DIR}; run the benchmark once without it")
     index = json.loads(index_file.read_text())
     found: dict[str, tuple[Path, float, str]] = {}
-    for variant in VARIANTS:
+    for variant in (v for v in VARIANTS if v.key in keys):
         entry = index.get(variant.key)
         model = CACHE_DIR / entry["model"] if entry else None
         if model is None or not model.is_file():
@@ -433,7 +435,8 @@ def start_stack(variant: Variant, model: Path, work: Path, settings: Settings, t
     try:
         actions_ready = _wait(actions, lambda: _get_ok(f"http://127.0.0.1:{actions_port}/health"), "GET /health",
                               settings.start_timeout)
-        rasa = Proc.start("Rasa server", [str(BIN / "rasa"), "run", "--model", str(model), "--endpoints",
+        rasa = Proc.start("Rasa server", [str(BIN / "python"), "-m", "bot.server", "run", "--model", str(model),
+                                          "--endpoints",
                                           "endpoints.yml", "--credentials", str(credentials), "-i", "127.0.0.1",
                                           "-p", str(rasa_port), "--enable-api", "--auth-token", token],
                           env, folder / "rasa.log")
@@ -860,6 +863,8 @@ def parse_args(argv: list[str] | None) -> Settings:
     parser.add_argument("--heldout", type=Path, default=HELDOUT, help="held-out NLU file")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="markdown report (default bench/RESULTS.md)")
     parser.add_argument("--json", type=Path, default=None, dest="json_out", help="also write the figures as JSON")
+    parser.add_argument("--only", choices=[v.key for v in VARIANTS], default=None,
+                        help="measure one of the two models alone (no ratios); for profiling a change")
     parser.add_argument("--train-timeout", type=float, default=1800, help="seconds allowed per training")
     parser.add_argument("--start-timeout", type=float, default=180, help="seconds allowed for a server to start")
     args = parser.parse_args(argv)
@@ -872,7 +877,7 @@ def parse_args(argv: list[str] | None) -> Settings:
         turns=SCRIPT[:TINY_TURNS] if tiny else SCRIPT,
         heldout=args.heldout.resolve(), heldout_per_intent=1 if tiny else None,
         out=args.out.resolve(), json_out=args.json_out.resolve() if args.json_out else None,
-        train_timeout=args.train_timeout, start_timeout=args.start_timeout)
+        train_timeout=args.train_timeout, start_timeout=args.start_timeout, only=args.only)
 
 
 def run(settings: Settings) -> dict[str, dict[str, Any]]:
@@ -883,6 +888,10 @@ def run(settings: Settings) -> dict[str, dict[str, Any]]:
     with tempfile.TemporaryDirectory(prefix="careerbot-bench-") as tmp:
         work = Path(tmp)
         models: dict[str, Path] = {}
+        wanted = [v.key for v in VARIANTS if settings.only in (None, v.key)]
+        for key in results:
+            if key not in wanted:
+                results[key] = {row.key: f"n/a (--only {settings.only})" for row in rows(settings)}
         if settings.tiny:
             if not SHIPPED_MODEL.is_file():
                 raise BenchError(f"no trained model at {SHIPPED_MODEL}: run `make train` first")
@@ -890,12 +899,12 @@ def run(settings: Settings) -> dict[str, dict[str, Any]]:
             results[VARIANTS[0].key]["train_s"] = "n/a (--tiny reuses var/models/careerbot.tar.gz)"
             results[VARIANTS[1].key] = {row.key: SKIPPED_TINY for row in rows(settings)}
         elif settings.skip_train:
-            for key, (model, seconds, note) in cached_models().items():
+            for key, (model, seconds, note) in cached_models(wanted).items():
                 models[key] = model
                 results[key].update(train_s=seconds, train_note=note)
         else:
             trained = {}
-            for variant in VARIANTS:  # one after the other: two trainings at once would time each other
+            for variant in (v for v in VARIANTS if v.key in wanted):  # one after the other: never two at once
                 model, seconds = train(variant, work / f"models-{variant.key}", work, settings.train_timeout)
                 trained[variant.key] = (model, seconds)
                 models[variant.key] = model

@@ -121,6 +121,10 @@ class RestInput(RasaRestInput):
         async def install_safeguards(app: Any, _loop: Any) -> None:
             safeguards.install(getattr(app.ctx, "agent", None))
 
+        @bp.listener("before_server_stop")
+        async def close_connections(app: Any, _loop: Any) -> None:
+            await safeguards.shutdown(getattr(app.ctx, "agent", None))
+
         @bp.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
             agent = getattr(request.app.ctx, "agent", None)

@@ -172,7 +172,7 @@ def rasa_server(trained_model: Path, servers_log_dir: Path, action_server: Serve
     """The real Rasa server (REST + socket.io, CORS open) with the trained model."""
     server = start_server(
         "rasa-server",
-        lambda port: [str(VENV_BIN / "rasa"), "run", "--model", str(trained_model),
+        lambda port: [str(VENV_BIN / "python"), "-m", "bot.server", "run", "--model", str(trained_model),
                       "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
                       "-i", "127.0.0.1", "-p", str(port), "--cors", "*"],
         ready_path="/webhooks/socketio/",

@@ -488,7 +488,8 @@ def system(trained_model: Path, action_server: Any, tmp_path_factory: pytest.Tem
     log = tmp / "rasa.log"
     with log.open("w") as out:
         rasa = subprocess.Popen(
-            [sys.executable, "-m", "rasa", "run", "--model", str(trained_model), "--credentials", str(credentials),
+            [sys.executable, "-m", "bot.server", "run", "--model", str(trained_model),
+             "--credentials", str(credentials),
              "--endpoints", str(ROOT / "endpoints.yml"), "--interface", "127.0.0.1", "--port", str(rasa_port)],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:

@@ -38,7 +38,8 @@ def chat(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RestChat]:
         actions = start_server("action server", [str(BIN / "rasa"), "run", "actions", "--actions", "bot.actions",
                                                  "--port", str(actions_port)], env, folder / "actions.log")
         servers.append(actions)
-        rasa = start_server("rasa server", [str(BIN / "rasa"), "run", "--model", str(model), "--endpoints",
+        rasa = start_server("rasa server", [str(BIN / "python"), "-m", "bot.server", "run", "--model", str(model),
+                                            "--endpoints",
                                             str(endpoints), "--credentials", "credentials.yml", "-i", "127.0.0.1",
                                             "-p", str(rasa_port)], env, folder / "rasa.log")
         servers.append(rasa)

@@ -202,7 +202,7 @@ class Bot:
     def start_rasa(self) -> None:
         """Start the Rasa server (returns at once; see wait_ready)."""
         self._starts += 1
-        args = [str(BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints", "endpoints.yml",
+        args = [str(BIN / "python"), "-m", "bot.server", "run", "--model", str(MODEL), "--endpoints", "endpoints.yml",
                 "--credentials", str(self.credentials), "-i", "127.0.0.1", "-p", str(self.rasa_port)]
         if self.api_token:
             args += ["--enable-api", "--auth-token", self.api_token]

@@ -1,0 +1,136 @@
+"""bot.rasa_plugins.speedups gives Rasa's own results: the graph runner's outputs and the action-answer check's
+verdicts and errors are compared with the originals."""
+from __future__ import annotations
+
+import asyncio
+import copy
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from jsonschema import ValidationError, validate
+from rasa.core.actions.action import RemoteAction
+from rasa.engine.runner.dask import DaskGraphRunner
+from rasa.shared.core import events as rasa_events
+
+from bot.rasa_plugins import speedups
+from e2e.harness import REPO_ROOT, require_model
+
+ORIGINAL_RUN = DaskGraphRunner.run
+SCHEMA = RemoteAction.action_response_format_spec()
+
+
+def sample_events() -> list[dict[str, Any]]:
+    """One serialised example of each kind of event an action may return."""
+    made = [
+        rasa_events.SlotSet("role", "engineering manager"), rasa_events.SlotSet("years", 4.0),
+        rasa_events.FollowupAction("action_show_path"), rasa_events.ActiveLoop("career_plan_form"),
+        rasa_events.ActiveLoop(None), rasa_events.BotUttered("hi", {"buttons": [{"title": "a", "payload": "/b"}]}),
+        rasa_events.UserUttered("hello", {"name": "greet", "confidence": 0.9}, []),
+        rasa_events.Restarted(), rasa_events.SessionStarted(), rasa_events.AllSlotsReset(),
+        rasa_events.ActionExecuted("action_listen"), rasa_events.UserUtteranceReverted(),
+        rasa_events.ActionReverted(), rasa_events.StoryExported(), rasa_events.ConversationPaused(),
+        rasa_events.ConversationResumed(), rasa_events.AgentUttered("x"), rasa_events.LoopInterrupted(True),
+        rasa_events.ActionExecutionRejected("action_x"),
+    ]
+    return [event.as_dict() for event in made]
+
+
+def valid_results() -> list[dict[str, Any]]:
+    events = sample_events()
+    return [{}, {"events": []}, {"events": events}, {"responses": [{"text": "x"}], "events": events[:3]},
+            {"events": [events[0]] * 10, "responses": []}]
+
+
+def invalid_results() -> list[Any]:
+    return [
+        [], "text", {"events": "x"}, {"events": [{"event": "nonsense"}]}, {"events": [{"event": "slot"}]},
+        {"events": [{}]}, {"events": [3]}, {"events": [{"event": 7}]}, {"responses": [1]},
+        {"events": [{"event": "slot", "name": "a", "value": 1, "timestamp": "yesterday"}]},
+        {"events": [{"event": "slot", "name": 5, "value": 1}]}, {"events": [{"event": "user", "text": 5}]},
+        {"events": [{"event": "user", "parse_data": {"entities": [{"entity": "x"}]}}]},
+        {"events": [*sample_events(), {"event": "action", "name": 3}]},
+        {"events": [{"event": "bot", "text": "x", "metadata": 5}]}, {"events": [{"event": "slot"}], "responses": "x"},
+    ]
+
+
+@pytest.mark.parametrize("result", valid_results())
+def test_valid_answers_pass_as_with_jsonschema(result: dict[str, Any]) -> None:
+    validate(result, SCHEMA)  # the original check accepts it ...
+    assert speedups.validate_action_result(None, copy.deepcopy(result)) is True  # ... and so does ours
+
+
+@pytest.mark.parametrize("result", invalid_results())
+def test_invalid_answers_raise_the_original_error(result: Any) -> None:
+    with pytest.raises(ValidationError) as original:
+        validate(result, SCHEMA)
+    with pytest.raises(ValidationError) as ours:
+        speedups.validate_action_result(None, result)
+    assert ours.value.message.startswith(original.value.message)
+    assert "Failed to validate Action server response" in ours.value.message
+    assert list(ours.value.absolute_path) == list(original.value.absolute_path)
+
+
+@pytest.fixture(scope="module")
+def agent() -> Iterator[Any]:
+    """The shipped model, loaded in this process with Rasa's own dask runner."""
+    model = require_model()
+    from rasa.core.agent import Agent
+
+    previous = os.getcwd()
+    os.chdir(REPO_ROOT)
+    DaskGraphRunner.run = ORIGINAL_RUN
+    try:
+        yield Agent.load(str(model))
+    finally:
+        DaskGraphRunner.run = ORIGINAL_RUN
+        os.chdir(previous)
+
+
+def parse(agent: Any, text: str) -> dict[str, Any]:
+    return asyncio.run(agent.parse_message(text))
+
+
+@pytest.mark.parametrize("text", ["how do I become an engineering manager?", "what does a CTO earn",
+                                  "compare MEM and MBA", "asdkjh qwe", "PMP"])
+def test_the_sequential_runner_parses_like_dask(agent: Any, text: str) -> None:
+    DaskGraphRunner.run = ORIGINAL_RUN
+    expected = parse(agent, text)
+    DaskGraphRunner.run = speedups.sequential_run
+    try:
+        assert parse(agent, text) == expected
+    finally:
+        DaskGraphRunner.run = ORIGINAL_RUN
+
+
+def test_the_sequential_runner_predicts_like_dask(agent: Any) -> None:
+    from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+    async def conversation(sender: str) -> list[Any]:
+        predictions = []
+        for text in ("hi", "how do I become an engineering director?", "what does a CTO do?", "thanks"):
+            tracker = await agent.processor.get_tracker(sender)
+            message = UserMessage(text, CollectingOutputChannel(), sender)
+            await agent.processor._handle_message_with_tracker(message, tracker)
+            prediction = agent.processor._predict_next_with_tracker(tracker)
+            predictions.append((prediction.max_confidence_index, prediction.policy_name,
+                                [round(p, 6) for p in prediction.probabilities]))
+        return predictions
+
+    DaskGraphRunner.run = ORIGINAL_RUN
+    expected = asyncio.run(conversation("dask"))
+    DaskGraphRunner.run = speedups.sequential_run
+    try:
+        assert asyncio.run(conversation("sequential")) == expected
+    finally:
+        DaskGraphRunner.run = ORIGINAL_RUN
+
+
+def test_the_sequential_runner_rejects_inputs_named_like_nodes(agent: Any) -> None:
+    from rasa.engine.exceptions import GraphRunError
+
+    runner = agent.processor.graph_runner
+    node = next(iter(runner._graph_schema.nodes))
+    with pytest.raises(GraphRunError, match="clashes with a node name"):
+        speedups.sequential_run(runner, inputs={"x": node})
