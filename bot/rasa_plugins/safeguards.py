@@ -24,6 +24,7 @@ import ssl
 from typing import Any
 
 import aiohttp
+import ujson
 from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig, concat_url
 
@@ -79,7 +80,8 @@ class PoliteActionEndpoint(EndpointConfig):
             connector = aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS,
                                              ssl=ssl.create_default_context(cafile=self.cafile)
                                              if self.cafile else None)
-            self._pool = aiohttp.ClientSession(connector=connector, headers=self.headers, auth=auth)
+            self._pool = aiohttp.ClientSession(connector=connector, headers=self.headers, auth=auth,
+                                               json_serialize=ujson.dumps)  # 3x faster than json.dumps
             self._pool_loop = loop
         return self._pool
 

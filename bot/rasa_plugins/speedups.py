@@ -1,4 +1,4 @@
-"""Faster equivalents of two Rasa 3.6 internals that run on every message; installed by bot.server.
+"""Faster equivalents of three Rasa 3.6 internals that run on every message; installed by bot.server.
 
 Found with py-spy on the Rasa server under the benchmark's conversation (bench/RESULTS.md):
 
@@ -6,6 +6,14 @@ Found with py-spy on the Rasa server under the benchmark's conversation (bench/R
   graph twice per message, each time building a dask task graph and scheduling it on dask's synchronous
   scheduler. The graphs are small chains, so the same nodes are now called in a topological order computed
   once per target list, with the same inputs, outputs and GraphRunError.
+- `incremental_past_states` replaces `DialogueStateTracker.past_states`. Every policy call turns the whole
+  conversation into dialogue states by replaying all its events (5 calls per message: MemoizationPolicy
+  and RulePolicy, which asks twice, for each of the two predictions), so a message cost grew with the
+  conversation's length (15 % of the server's CPU by message 16, cProfile). The state of each step depends
+  only on the events before it, so the replay is kept on the tracker, per set of arguments, and resumed
+  from the first event not seen yet; when the applied events no longer start with the ones replayed (an
+  undo, a restart, a new session) it starts over. Callers get copies, two levels deep (the featurizers
+  delete keys from the sub-states); the loop itself is Rasa's, step for step.
 - `validate_action_result` replaces `RemoteAction._validate_action_result`, which checked every answer of
   the action server with `jsonschema.validate()`: the schema re-checked on each call (19.6 ms), then each
   event against all ~30 event schemas of a `oneOf` (0.8 ms for three events). Here the validator is built
@@ -15,6 +23,7 @@ Found with py-spy on the Rasa server under the benchmark's conversation (bench/R
 """
 from __future__ import annotations
 
+import copy
 import logging
 from typing import Any
 
@@ -24,6 +33,9 @@ from rasa.core.actions.action import RemoteAction
 from rasa.engine.exceptions import GraphRunError
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.constants import DOCS_BASE_URL
+from rasa.shared.core.constants import PREVIOUS_ACTION
+from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.trackers import DialogueStateTracker
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +84,99 @@ def sequential_run(self: DaskGraphRunner, inputs: dict[str, Any] | None = None,
     except RuntimeError as error:
         raise GraphRunError("Error running runner.") from error
     return dict(results[target] for target in run_targets)
+
+
+# ------------------------------------------------------------------------------------------ tracker states
+ORIGINAL_PAST_STATES = DialogueStateTracker.past_states
+_IMMUTABLE = (str, int, float, bool, type(None), tuple, frozenset)
+
+
+def _copy_states(states: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A copy of `states` that callers may change: states and sub-states are new dicts (their values are
+    strings, numbers and tuples; anything else is deep-copied)."""
+    copied = []
+    for state in states:
+        new = {}
+        for key, sub in state.items():
+            if isinstance(sub, dict) and all(isinstance(value, _IMMUTABLE) for value in sub.values()):
+                new[key] = dict(sub)
+            else:
+                new[key] = copy.deepcopy(sub)
+        copied.append(new)
+    return copied
+
+
+class _StatesSoFar:
+    """Domain.states_for_tracker_history's loop, stopped after some applied events and resumable: the replay
+    tracker, the states of the steps so far, and the loop's two running variables."""
+
+    def __init__(self, tracker: DialogueStateTracker, domain: Any, omit_unset_slots: bool,
+                 ignore_rule_only_turns: bool, rule_only_data: dict[str, Any] | None) -> None:
+        self.domain, self.omit, self.ignore, self.rules = domain, omit_unset_slots, ignore_rule_only_turns, \
+            rule_only_data
+        self.replay = tracker.init_copy()
+        self.applied: list[Any] = []
+        self.states: list[dict[str, Any]] = []
+        self.last_ml_action_sub_state: Any = None
+        self.turn_was_hidden = False
+
+    def matches(self, domain: Any, omit: bool, ignore: bool, rules: Any, applied: list[Any]) -> bool:
+        """Whether these arguments and applied events continue what was computed (same prefix of events)."""
+        done = len(self.applied)
+        return (self.domain is domain and self.omit == omit and self.ignore == ignore and self.rules == rules
+                and len(applied) >= done and all(a is b for a, b in zip(self.applied, applied[:done])))
+
+    def _step(self, states: list[dict[str, Any]], tracker: DialogueStateTracker, hide_rule_turn: bool,
+              running: list[Any]) -> None:
+        """One iteration of the loop in Domain.states_for_tracker_history (rasa/shared/core/domain.py, 3.6.21)
+        for the prior tracker `tracker`; `running` is [last_ml_action_sub_state, turn_was_hidden]."""
+        domain = self.domain
+        if self.ignore:
+            if not running[1]:
+                running[0] = domain._get_prev_action_sub_state(tracker)
+            if not tracker.followup_action and not tracker.latest_action_name == tracker.active_loop_name:
+                running[1] = hide_rule_turn
+            if running[1]:
+                return
+        state = domain.get_active_state(tracker, omit_unset_slots=self.omit)
+        if self.ignore:
+            domain._remove_rule_only_features(state, self.rules)
+            if states:
+                domain._substitute_rule_only_user_input(state, states[-1])
+            if running[0]:
+                state[PREVIOUS_ACTION] = running[0]
+        states.append(domain._clean_state(state))
+
+    def extend(self, applied: list[Any]) -> list[dict[str, Any]]:
+        """Replay the applied events not seen yet, keep the result, and return all the states (including the
+        final one for the tracker as it is now)."""
+        running = [self.last_ml_action_sub_state, self.turn_was_hidden]
+        for event in applied[len(self.applied):]:
+            if isinstance(event, ActionExecuted):
+                self._step(self.states, self.replay, event.hide_rule_turn, running)
+            self.replay.update(event)
+            self.applied.append(event)
+        self.last_ml_action_sub_state, self.turn_was_hidden = running
+        states = list(self.states)
+        self._step(states, self.replay, False, list(running))  # the final step: not kept
+        return states
+
+
+def incremental_past_states(self: DialogueStateTracker, domain: Any, omit_unset_slots: bool = False,
+                            ignore_rule_only_turns: bool = False,
+                            rule_only_data: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """DialogueStateTracker.past_states, replaying only the events added since the last call with the same
+    arguments on this tracker (the states of earlier steps depend only on earlier events)."""
+    applied = self.applied_events()
+    kept: list[_StatesSoFar] = self.__dict__.setdefault("_careerbot_states", [])
+    for so_far in kept:
+        if so_far.matches(domain, omit_unset_slots, ignore_rule_only_turns, rule_only_data, applied):
+            return _copy_states(so_far.extend(applied))
+    kept[:] = [k for k in kept if not (k.domain is domain and k.omit == omit_unset_slots
+                                       and k.ignore == ignore_rule_only_turns and k.rules == rule_only_data)]
+    so_far = _StatesSoFar(self, domain, omit_unset_slots, ignore_rule_only_turns, copy.deepcopy(rule_only_data))
+    kept.append(so_far)
+    return _copy_states(so_far.extend(applied))
 
 
 # ------------------------------------------------------------------------------------------ action results
@@ -137,6 +242,7 @@ def validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
 
 
 def install() -> None:
-    """Put both replacements in place (idempotent)."""
+    """Put the replacements in place (idempotent)."""
     DaskGraphRunner.run = sequential_run
+    DialogueStateTracker.past_states = incremental_past_states
     RemoteAction._validate_action_result = validate_action_result

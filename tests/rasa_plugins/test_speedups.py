@@ -134,3 +134,61 @@ def test_the_sequential_runner_rejects_inputs_named_like_nodes(agent: Any) -> No
     node = next(iter(runner._graph_schema.nodes))
     with pytest.raises(GraphRunError, match="clashes with a node name"):
         speedups.sequential_run(runner, inputs={"x": node})
+
+
+# ------------------------------------------------------------------------------------------ tracker states
+def story_trackers() -> list[Any]:
+    """Trackers of every test story and training story/rule (bot/data, tests/data), without augmentation."""
+    from rasa.core.training import load_data
+    from rasa.shared.core.domain import Domain
+
+    domain = Domain.load(str(REPO_ROOT / "bot" / "domain.yml"))
+    trackers = []
+    for folder in (REPO_ROOT / "bot" / "data", REPO_ROOT / "tests" / "data"):
+        for path in sorted(folder.glob("*.yml")):
+            if "nlu" in path.name:
+                continue
+            trackers += load_data(str(path), domain, augmentation_factor=0, use_story_concatenation=False)
+    return [domain, trackers]
+
+
+RULE_ONLY_DATA = ({"rule_only_slots": ["requested_slot"], "rule_only_loops": ["career_plan_form"]}, None)
+
+
+def test_incremental_states_equal_rasas_at_every_step_of_every_story() -> None:
+    """Replay each story event by event into one tracker; after every event the incremental states (resumed
+    from the previous call) equal Rasa's full replay, for every combination of arguments."""
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    domain, trackers = story_trackers()
+    assert len(trackers) > 50
+    compared = 0
+    for story in trackers:
+        tracker = DialogueStateTracker(story.sender_id, domain.slots)
+        for event in story.events:
+            tracker.update(event)
+            for omit in (False, True):
+                for ignore in (False, True):
+                    for rules in RULE_ONLY_DATA:
+                        ours = speedups.incremental_past_states(tracker, domain, omit, ignore, rules)
+                        assert ours == speedups.ORIGINAL_PAST_STATES(tracker, domain, omit, ignore, rules)
+                        compared += 1
+    assert compared > 5000
+
+
+def test_incremental_states_are_copies_and_start_over_after_an_undo() -> None:
+    from rasa.shared.core.events import ActionExecuted, UserUttered, UserUtteranceReverted
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    domain, _ = story_trackers()
+    tracker = DialogueStateTracker("t", domain.slots)
+    for event in (ActionExecuted("action_listen"), UserUttered("hi", {"name": "greet", "confidence": 1.0}),
+                  ActionExecuted("utter_greet"), ActionExecuted("action_listen"),
+                  UserUttered("how?", {"name": "ask_path", "confidence": 1.0})):
+        tracker.update(event)
+    first = speedups.incremental_past_states(tracker, domain)
+    first[-1].clear()  # callers may change what they get
+    first[0]["prev_action"] = {"action_name": "changed"}
+    assert speedups.incremental_past_states(tracker, domain) == speedups.ORIGINAL_PAST_STATES(tracker, domain)
+    tracker.update(UserUtteranceReverted())  # the applied events shrink: the replay starts over
+    assert speedups.incremental_past_states(tracker, domain) == speedups.ORIGINAL_PAST_STATES(tracker, domain)
