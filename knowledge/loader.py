@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import uuid
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
@@ -513,15 +514,19 @@ def _distinct_things(aliases: list[m.Alias]) -> list[m.Alias]:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create the tables that do not exist yet."""
+    """Create the tables that do not exist yet (the knowledge tables and the build marker)."""
     m.Base.metadata.create_all(engine)
+    m.BuildBase.metadata.create_all(engine)
 
 
 def write(session: Session, knowledge: Knowledge) -> None:
-    """Replace the database content with `knowledge` inside the caller's transaction."""
+    """Replace the database content with `knowledge` inside the caller's transaction, under a new build id."""
+    session.execute(delete(m.KnowledgeBuild))
     for table in reversed(m.Base.metadata.sorted_tables):
         session.execute(delete(table))
     session.add_all(_build(knowledge))
+    session.add(m.KnowledgeBuild(build_id=uuid.uuid4().hex,
+                                 loaded_at=_dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)))
     session.flush()
 
 

@@ -1,7 +1,7 @@
 """Declarative SQLAlchemy models of the career knowledge base (portable SQL: SQLite and PostgreSQL)."""
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
@@ -359,3 +359,21 @@ class MentorArea(Base):
     kind = Column(String(20), nullable=False)  # one of ENTITY_KINDS
     canonical = Column(String(200), nullable=False)
     position = Column(Integer, nullable=False, default=0)
+
+
+# ---------------------------------------------------------------- bookkeeping: which load wrote the content
+# Kept out of Base.metadata on purpose: the build row is not knowledge and differs on every load, so code
+# that walks the knowledge tables (snapshots, "loading twice gives the same database") is not disturbed.
+BuildBase = declarative_base()
+
+
+class KnowledgeBuild(BuildBase):
+    """The one row saying which load wrote the current content; replaced by every load, in its transaction.
+
+    Readers that keep results between requests compare `build_id` to notice a reload.
+    """
+
+    __tablename__ = "knowledge_builds"
+    id = Column(Integer, primary_key=True)
+    build_id = Column(String(32), nullable=False)  # uuid4 hex, new on every load
+    loaded_at = Column(DateTime, nullable=False)  # UTC, without time zone (portable)

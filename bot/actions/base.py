@@ -1,10 +1,16 @@
 """The abstract base of every knowledge-base action.
 
-A run opens one session, works out what the user is talking about (entities in the message first, then
+A run gets one session, works out what the user is talking about (entities in the message first, then
 phrases like "become an astronaut" checked against the knowledge base, then the slots remembered from
 earlier turns), lets the subclass build its reply, and returns SlotSet events for what it used plus the
 `topic`. Any failure (the database unreachable, a bug) becomes a polite message and a log entry: the user
 never sees a traceback.
+
+Sessions: an action given a session factory (the tests) opens a fresh session per run. An action made
+without one (the action server) shares knowledge.db.shared_sessions(): one long-lived session that memoises
+the knowledge queries and is replaced when `python -m knowledge load` writes a new build. That relies on
+rasa_sdk calling synchronous actions one at a time on its event-loop thread (a run that overlaps another
+gets a plain session of its own), and on actions treating the ORM objects they get as read-only.
 """
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ import logging
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -22,7 +29,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from knowledge import queries as q
-from knowledge.db import session_factory
+from knowledge.db import shared_sessions
 
 from . import mentions
 from . import names as n
@@ -216,13 +223,15 @@ class KnowledgeAction(Action, ABC):
     unknown_kind: ClassVar[str] = n.ROLE
 
     def __init__(self, sessions: SessionFactory | None = None) -> None:
-        """`sessions` makes database sessions; default: knowledge.db.session_factory() (made on first run)."""
+        """`sessions` makes a fresh database session per run; default: the process-wide caching sessions of
+        knowledge.db.shared_sessions() (looked up on each run, so nothing touches the database at start-up)."""
         self._sessions = sessions
 
-    def _session_factory(self) -> SessionFactory:
-        if self._sessions is None:
-            self._sessions = session_factory()
-        return self._sessions
+    def _session(self) -> AbstractContextManager[Session]:
+        """The session for one run: a fresh one from the injected factory, else the shared cached one."""
+        if self._sessions is not None:
+            return self._sessions()
+        return shared_sessions().session()
 
     @abstractmethod
     def answer(self, ctx: Context) -> Reply:
@@ -231,7 +240,7 @@ class KnowledgeAction(Action, ABC):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         """Answer from the knowledge base; on any failure send a polite message and log the error."""
         try:
-            with self._session_factory()() as session:
+            with self._session() as session:
                 ctx = Context(session, tracker)
                 reply = self.unknown_reply(ctx) or self.answer(ctx)
         except Exception:  # the user gets a polite message whatever went wrong; the log gets the details

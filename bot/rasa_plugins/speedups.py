@@ -14,6 +14,9 @@ Found with py-spy on the Rasa server under the benchmark's conversation (bench/R
   from the first event not seen yet; when the applied events no longer start with the ones replayed (an
   undo, a restart, a new session) it starts over. Callers get copies, two levels deep (the featurizers
   delete keys from the sub-states); the loop itself is Rasa's, step for step.
+- `possible_rule_keys` replaces `RulePolicy._get_possible_keys`, which checks every rule against every state
+  of the conversation, oldest included, although a rule can only fail on the states within its own length
+  (`_is_rule_applicable` is true beyond it). It stops once no remaining rule is that long; same result.
 - `validate_action_result` replaces `RemoteAction._validate_action_result`, which checked every answer of
   the action server with `jsonschema.validate()`: the schema re-checked on each call (19.6 ms), then each
   event against all ~30 event schemas of a `oneOf` (0.8 ms for three events). Here the validator is built
@@ -30,6 +33,7 @@ from typing import Any
 from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
+from rasa.core.policies.rule_policy import RulePolicy
 from rasa.engine.exceptions import GraphRunError
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.constants import DOCS_BASE_URL
@@ -179,6 +183,20 @@ def incremental_past_states(self: DialogueStateTracker, domain: Any, omit_unset_
     return _copy_states(so_far.extend(applied))
 
 
+# ------------------------------------------------------------------------------------------ rules
+ORIGINAL_GET_POSSIBLE_KEYS = RulePolicy._get_possible_keys
+
+
+def possible_rule_keys(self: RulePolicy, lookup: dict[str, str], states: list[dict[str, Any]]) -> set[str]:
+    """RulePolicy._get_possible_keys, looking back only as far as the longest rule still possible."""
+    possible_keys = set(lookup.keys())
+    for index, state in enumerate(reversed(states)):
+        if not possible_keys or index >= max(len(self._rule_key_to_state(key)) for key in possible_keys):
+            break  # every remaining rule is shorter: _is_rule_applicable is true for all of them from here on
+        possible_keys = {key for key in possible_keys if self._is_rule_applicable(key, index, state)}
+    return possible_keys
+
+
 # ------------------------------------------------------------------------------------------ action results
 class _ActionResultValidator:
     """RemoteAction's response schema, checked event by event against the branches for its type."""
@@ -245,4 +263,5 @@ def install() -> None:
     """Put the replacements in place (idempotent)."""
     DaskGraphRunner.run = sequential_run
     DialogueStateTracker.past_states = incremental_past_states
+    RulePolicy._get_possible_keys = possible_rule_keys
     RemoteAction._validate_action_result = validate_action_result

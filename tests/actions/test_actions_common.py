@@ -49,7 +49,20 @@ def test_every_action_in_the_contract_registers_with_the_action_server():
     executor = ActionExecutor()
     executor.register_package("bot.actions")
     assert set(ACTION_NAMES) <= set(executor.actions)
-    assert set(ACTION_NAMES) <= set(domain()["actions"])
+    declared = {next(iter(entry)) if isinstance(entry, dict) else entry for entry in domain()["actions"]}
+    assert set(ACTION_NAMES) <= declared  # an entry is a name, or {name: {send_domain: true}}
+
+
+def test_only_the_form_validation_gets_the_domain_sent():
+    """endpoints.yml enables selective domain; rasa_sdk's FormValidationAction needs the domain (the form's
+    required slots), every other action answers from the knowledge base and must not need it."""
+    import yaml
+
+    endpoints = yaml.safe_load((DOMAIN_FILE.parents[1] / "endpoints.yml").read_text(encoding="utf-8"))
+    assert endpoints["action_endpoint"]["enable_selective_domain"] is True
+    flagged = {name for entry in domain()["actions"] if isinstance(entry, dict)
+               for name, options in entry.items() if options.get("send_domain")}
+    assert flagged == {"validate_career_plan_form"}
 
 
 def test_class_names_follow_the_action_names():
