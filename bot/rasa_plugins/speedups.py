@@ -17,6 +17,10 @@ Found with py-spy on the Rasa server under the benchmark's conversation (bench/R
 - `possible_rule_keys` replaces `RulePolicy._get_possible_keys`, which checks every rule against every state
   of the conversation, oldest included, although a rule can only fail on the states within its own length
   (`_is_rule_applicable` is true beyond it). It stops once no remaining rule is that long; same result.
+- `single_message_X` replaces `LogisticRegressionClassifier._create_X` for one message without dense features
+  (careerbot's pipeline has none): the sentence's sparse features as a CSR row, where Rasa stacked them with
+  an empty dense matrix and stacked the one row again (two scipy sparse constructions per message); the
+  same numbers as float64, as the stacking made them.
 - `validate_action_result` replaces `RemoteAction._validate_action_result`, which checked every answer of
   the action server with `jsonschema.validate()`: the schema re-checked on each call (19.6 ms), then each
   event against all ~30 event schemas of a `oneOf` (0.8 ms for three events). Here the validator is built
@@ -30,16 +34,20 @@ import copy
 import logging
 from typing import Any
 
+import numpy as np
 from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.core.policies.rule_policy import RulePolicy
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.engine.exceptions import GraphRunError
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.constants import PREVIOUS_ACTION
 from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import TEXT
+from scipy.sparse import csr_matrix
 
 logger = logging.getLogger(__name__)
 
@@ -197,6 +205,20 @@ def possible_rule_keys(self: RulePolicy, lookup: dict[str, str], states: list[di
     return possible_keys
 
 
+# ------------------------------------------------------------------------------------------ intent classifier
+ORIGINAL_CREATE_X = LogisticRegressionClassifier._create_X
+
+
+def single_message_X(self: LogisticRegressionClassifier, messages: list[Any]) -> Any:
+    """LogisticRegressionClassifier._create_X, without the stacking when there is nothing to stack."""
+    if len(messages) == 1:
+        sparse = messages[0].get_sparse_features(attribute=TEXT)[1]
+        dense = messages[0].get_dense_features(attribute=TEXT)[1]
+        if sparse is not None and dense is None:
+            return csr_matrix(sparse.features, dtype=np.float64)
+    return ORIGINAL_CREATE_X(self, messages)
+
+
 # ------------------------------------------------------------------------------------------ action results
 class _ActionResultValidator:
     """RemoteAction's response schema, checked event by event against the branches for its type."""
@@ -264,4 +286,5 @@ def install() -> None:
     DaskGraphRunner.run = sequential_run
     DialogueStateTracker.past_states = incremental_past_states
     RulePolicy._get_possible_keys = possible_rule_keys
+    LogisticRegressionClassifier._create_X = single_message_X
     RemoteAction._validate_action_result = validate_action_result

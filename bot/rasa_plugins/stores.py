@@ -153,17 +153,23 @@ class TrackerStore(SQLTrackerStore):
         this store handed out), then keep the tracker for the conversation's next message."""
         await self.stream_events(tracker)
         stored = self.cache.stored_count(tracker)
-        with self.session_scope() as session:
-            if stored is None:  # not ours: Rasa's way, count what the database holds of this session
-                new_events = self._additional_events(session, tracker)
-            else:
-                new_events = itertools.islice(tracker.events, stored, len(tracker.events))
-            rows = [self._row(tracker.sender_id, event) for event in new_events]
+        if stored is not None:  # ours: the new events are known; one transaction on a plain connection
+            rows = [self._row(tracker.sender_id, event)
+                    for event in itertools.islice(tracker.events, stored, len(tracker.events))]
             newest = None
-            if rows:  # one executemany (no ORM unit of work), then the id of the last row we wrote
-                session.execute(self.SQLEvent.__table__.insert(), rows)
-                newest = session.execute(self._newest_event, {"sid": tracker.sender_id}).scalar()
-            session.commit()
+            if rows:
+                self._ensure_tables()
+                with self.engine.begin() as connection:
+                    connection.execute(self.SQLEvent.__table__.insert(), rows)
+                    newest = connection.execute(self._newest_event, {"sid": tracker.sender_id}).scalar()
+        else:  # not ours: Rasa's way, count what the database holds of this session
+            with self.session_scope() as session:
+                rows = [self._row(tracker.sender_id, event) for event in self._additional_events(session, tracker)]
+                newest = None
+                if rows:  # one executemany (no ORM unit of work), then the id of the last row we wrote
+                    session.execute(self.SQLEvent.__table__.insert(), rows)
+                    newest = session.execute(self._newest_event, {"sid": tracker.sender_id}).scalar()
+                session.commit()
         if newest is None and stored is None:
             self.cache.forget(tracker.sender_id)  # nothing written and nothing known: ask the database next time
         else:

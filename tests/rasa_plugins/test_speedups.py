@@ -18,6 +18,7 @@ from bot.rasa_plugins import speedups
 from e2e.harness import REPO_ROOT, require_model
 
 ORIGINAL_RUN = DaskGraphRunner.run
+ORIGINAL_CREATE_X = speedups.ORIGINAL_CREATE_X
 SCHEMA = RemoteAction.action_response_format_spec()
 
 
@@ -215,3 +216,25 @@ def test_rule_keys_equal_rasas_for_every_state_of_every_story(agent: Any) -> Non
                 compared += 1
                 found += bool(expected)
     assert compared > 1000 and found > 100  # many states, and rules really matched
+
+
+def test_the_intent_classifier_gives_the_same_probabilities_for_every_held_out_message(
+        agent: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parse the held-out file with Rasa's feature stacking and with the single-row shortcut: the same intent
+    and exactly the same confidences, message by message."""
+    from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    texts = [example.get("text") for example in load_data(str(REPO_ROOT / "tests" / "data" /
+                                                               "nlu_heldout.yml")).intent_examples]
+    assert len(texts) > 400
+    try:
+        LogisticRegressionClassifier._create_X = ORIGINAL_CREATE_X
+        expected = [parse(agent, text)["intent_ranking"] for text in texts]
+        LogisticRegressionClassifier._create_X = speedups.single_message_X
+        stacked = []
+        monkeypatch.setattr(speedups, "ORIGINAL_CREATE_X", lambda *args: stacked.append(args) or 1 / 0)
+        assert [parse(agent, text)["intent_ranking"] for text in texts] == expected
+        assert stacked == []  # every message took the shortcut
+    finally:
+        LogisticRegressionClassifier._create_X = ORIGINAL_CREATE_X
