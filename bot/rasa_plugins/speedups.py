@@ -14,9 +14,11 @@ Found with py-spy on the Rasa server under the benchmark's conversation (bench/R
   from the first event not seen yet; when the applied events no longer start with the ones replayed (an
   undo, a restart, a new session) it starts over. Callers get copies, two levels deep (the featurizers
   delete keys from the sub-states); the loop itself is Rasa's, step for step.
+  `memoised_applied_events` computes `applied_events()` once per tracker state instead of once per call.
 - `possible_rule_keys` replaces `RulePolicy._get_possible_keys`, which checks every rule against every state
   of the conversation, oldest included, although a rule can only fail on the states within its own length
-  (`_is_rule_applicable` is true beyond it). It stops once no remaining rule is that long; same result.
+  (`_is_rule_applicable` is true beyond it). It stops once no remaining rule is that long, and parses each
+  rule once instead of on every comparison; same result.
 - `single_message_X` replaces `LogisticRegressionClassifier._create_X` for one message without dense features
   (careerbot's pipeline has none): the sentence's sparse features as a CSR row, where Rasa stacked them with
   an empty dense matrix and stacked the one row again (two scipy sparse constructions per message); the
@@ -174,6 +176,21 @@ class _StatesSoFar:
         return states
 
 
+ORIGINAL_APPLIED_EVENTS = DialogueStateTracker.applied_events
+
+
+def memoised_applied_events(self: DialogueStateTracker) -> list[Any]:
+    """DialogueStateTracker.applied_events, computed once while the tracker's events stay the same (a
+    prediction asks for them once per policy call); callers get their own list."""
+    events = self.events
+    last = events[-1] if events else None
+    memo = self.__dict__.get("_careerbot_applied")
+    if memo is None or memo[0] is not last or memo[1] != len(events):
+        memo = (last, len(events), ORIGINAL_APPLIED_EVENTS(self))
+        self.__dict__["_careerbot_applied"] = memo
+    return list(memo[2])
+
+
 def incremental_past_states(self: DialogueStateTracker, domain: Any, omit_unset_slots: bool = False,
                             ignore_rule_only_turns: bool = False,
                             rule_only_data: dict[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -195,13 +212,41 @@ def incremental_past_states(self: DialogueStateTracker, domain: Any, omit_unset_
 ORIGINAL_GET_POSSIBLE_KEYS = RulePolicy._get_possible_keys
 
 
+def _reversed_rule(self: RulePolicy, key: str) -> list[dict[str, Any]]:
+    """The states of rule `key`, last first, with JSON's lists turned back into tuples (as
+    _does_rule_match_state does on every comparison); made once per rule."""
+    cache = self.__dict__.setdefault("_careerbot_rules", {})
+    states = cache.get(key)
+    if states is None:
+        states = [{kind: {name: tuple(value) if isinstance(value, list) else value
+                          for name, value in sub_state.items()}
+                   for kind, sub_state in state.items()}
+                  for state in reversed(self._rule_key_to_state(key))]
+        cache[key] = states
+    return states
+
+
 def possible_rule_keys(self: RulePolicy, lookup: dict[str, str], states: list[dict[str, Any]]) -> set[str]:
-    """RulePolicy._get_possible_keys, looking back only as far as the longest rule still possible."""
+    """RulePolicy._get_possible_keys, looking back only as far as the longest rule still possible, with
+    `_is_rule_applicable` inlined over rules parsed once (the same tests in the same order)."""
     possible_keys = set(lookup.keys())
     for index, state in enumerate(reversed(states)):
-        if not possible_keys or index >= max(len(self._rule_key_to_state(key)) for key in possible_keys):
+        rules = {key: _reversed_rule(self, key) for key in possible_keys}
+        if not rules or index >= max(len(rule) for rule in rules.values()):
             break  # every remaining rule is shorter: _is_rule_applicable is true for all of them from here on
-        possible_keys = {key for key in possible_keys if self._is_rule_applicable(key, index, state)}
+        current_previous_action = state.get(PREVIOUS_ACTION)
+        kept = set()
+        for key, rule in rules.items():
+            if index >= len(rule):
+                kept.add(key)
+                continue
+            rule_previous_action = rule[index].get(PREVIOUS_ACTION)
+            if not rule_previous_action and not current_previous_action:
+                kept.add(key)
+            elif rule_previous_action and current_previous_action \
+                    and self._does_rule_match_state(rule[index], state):
+                kept.add(key)
+        possible_keys = kept
     return possible_keys
 
 
@@ -285,6 +330,7 @@ def install() -> None:
     """Put the replacements in place (idempotent)."""
     DaskGraphRunner.run = sequential_run
     DialogueStateTracker.past_states = incremental_past_states
+    DialogueStateTracker.applied_events = memoised_applied_events
     RulePolicy._get_possible_keys = possible_rule_keys
     LogisticRegressionClassifier._create_X = single_message_X
     RemoteAction._validate_action_result = validate_action_result

@@ -168,6 +168,10 @@ def test_incremental_states_equal_rasas_at_every_step_of_every_story() -> None:
         tracker = DialogueStateTracker(story.sender_id, domain.slots)
         for event in story.events:
             tracker.update(event)
+            applied = speedups.memoised_applied_events(tracker)
+            assert applied == speedups.ORIGINAL_APPLIED_EVENTS(tracker)
+            applied.clear()  # a caller's list is its own
+            assert speedups.memoised_applied_events(tracker) == speedups.ORIGINAL_APPLIED_EVENTS(tracker)
             for omit in (False, True):
                 for ignore in (False, True):
                     for rules in RULE_ONLY_DATA:
