@@ -23,6 +23,8 @@ Found with py-spy on the Rasa server under the benchmark's conversation (bench/R
   (careerbot's pipeline has none): the sentence's sparse features as a CSR row, where Rasa stacked them with
   an empty dense matrix and stacked the one row again (two scipy sparse constructions per message); the
   same numbers as float64, as the stacking made them.
+- `domain_is_empty` answers `Domain.is_empty()` once per domain: Rasa checks it for every message (before
+  warning about unknown intents) by serialising the whole domain and an empty one and comparing them.
 - `validate_action_result` replaces `RemoteAction._validate_action_result`, which checked every answer of
   the action server with `jsonschema.validate()`: the schema re-checked on each call (19.6 ms), then each
   event against all ~30 event schemas of a `oneOf` (0.8 ms for three events). Here the validator is built
@@ -45,10 +47,11 @@ from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressi
 from rasa.engine.exceptions import GraphRunError
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.constants import DOCS_BASE_URL
-from rasa.shared.core.constants import PREVIOUS_ACTION
+from rasa.shared.core.constants import PREVIOUS_ACTION, SHOULD_NOT_BE_SET
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.constants import ACTION_NAME, TEXT
 from scipy.sparse import csr_matrix
 
 logger = logging.getLogger(__name__)
@@ -226,10 +229,30 @@ def _reversed_rule(self: RulePolicy, key: str) -> list[dict[str, Any]]:
     return states
 
 
+def _by_last_action(self: RulePolicy, lookup: dict[str, str]) -> dict[str | None, list[str]]:
+    """The keys of `lookup` grouped by the action name their last state requires as previous action (None:
+    any, SHOULD_NOT_BE_SET or none); made once per lookup."""
+    cache = self.__dict__.setdefault("_careerbot_rule_index", {})
+    held = cache.get(id(lookup))
+    if held is None or held[0] is not lookup or held[1] != len(lookup):
+        groups: dict[str | None, list[str]] = {}
+        for key in lookup:
+            name = (_reversed_rule(self, key)[0].get(PREVIOUS_ACTION) or {}).get(ACTION_NAME)
+            groups.setdefault(name if name and name != SHOULD_NOT_BE_SET else None, []).append(key)
+        held = cache[id(lookup)] = (lookup, len(lookup), groups)
+    return held[2]
+
+
 def possible_rule_keys(self: RulePolicy, lookup: dict[str, str], states: list[dict[str, Any]]) -> set[str]:
     """RulePolicy._get_possible_keys, looking back only as far as the longest rule still possible, with
-    `_is_rule_applicable` inlined over rules parsed once (the same tests in the same order)."""
+    `_is_rule_applicable` inlined over rules parsed once (the same tests in the same order). For the last
+    state, only rules whose last state allows its previous action are tested: a rule naming another action
+    fails `_does_rule_match_state` on that name."""
     possible_keys = set(lookup.keys())
+    if states:
+        groups = _by_last_action(self, lookup)
+        name = (states[-1].get(PREVIOUS_ACTION) or {}).get(ACTION_NAME)
+        possible_keys = {*groups.get(None, ()), *(groups.get(name, ()) if name is not None else ())}
     for index, state in enumerate(reversed(states)):
         rules = {key: _reversed_rule(self, key) for key in possible_keys}
         if not rules or index >= max(len(rule) for rule in rules.values()):
@@ -262,6 +285,18 @@ def single_message_X(self: LogisticRegressionClassifier, messages: list[Any]) ->
         if sparse is not None and dense is None:
             return csr_matrix(sparse.features, dtype=np.float64)
     return ORIGINAL_CREATE_X(self, messages)
+
+
+# ------------------------------------------------------------------------------------------ domain
+ORIGINAL_IS_EMPTY = Domain.is_empty
+
+
+def domain_is_empty(self: Domain) -> bool:
+    """Domain.is_empty, remembered per domain (a loaded domain does not change)."""
+    answer = self.__dict__.get("_careerbot_is_empty")
+    if answer is None:
+        answer = self.__dict__["_careerbot_is_empty"] = ORIGINAL_IS_EMPTY(self)
+    return answer
 
 
 # ------------------------------------------------------------------------------------------ action results
@@ -333,4 +368,5 @@ def install() -> None:
     DialogueStateTracker.applied_events = memoised_applied_events
     RulePolicy._get_possible_keys = possible_rule_keys
     LogisticRegressionClassifier._create_X = single_message_X
+    Domain.is_empty = domain_is_empty
     RemoteAction._validate_action_result = validate_action_result

@@ -242,3 +242,13 @@ def test_the_intent_classifier_gives_the_same_probabilities_for_every_held_out_m
         assert stacked == []  # every message took the shortcut
     finally:
         LogisticRegressionClassifier._create_X = ORIGINAL_CREATE_X
+
+
+def test_domain_is_empty_is_remembered_per_domain() -> None:
+    from rasa.shared.core.domain import Domain
+
+    loaded = Domain.load(str(REPO_ROOT / "bot" / "domain.yml"))
+    empty = Domain.empty()
+    assert speedups.domain_is_empty(loaded) is speedups.ORIGINAL_IS_EMPTY(loaded) is False
+    assert speedups.domain_is_empty(empty) is speedups.ORIGINAL_IS_EMPTY(empty) is True
+    assert speedups.domain_is_empty(loaded) is False  # the remembered answer
