@@ -832,7 +832,8 @@ def report(lines: list[list[str]], results: dict[str, dict[str, Any]], settings:
         "miss, and so depends on each config's fallback threshold (careerbot 0.4, chosen in docs/pipeline.md "
         "to ask \"did you mean\" rather than guess; the default 0.3)",
         "- peak RSS: VmRSS of each server's process tree sampled every 0.2 s, and its VmHWM, whichever is higher",
-        "- ready: from starting `rasa run` (after the action server answered /health) to the first HTTP 200 "
+        "- ready: from starting `python -m bot.server run` (`rasa run`, started lean; after the action server "
+        "answered /health) to the first HTTP 200 "
         "with a reply to \"hello\"",
         "- training: `rasa train` wall time into an empty output folder with an empty Rasa cache "
         "(RASA_CACHE_DIRECTORY in a temporary folder)",
