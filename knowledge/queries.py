@@ -80,11 +80,19 @@ def _memoised(fn: _F) -> _F:
     return wrapper  # type: ignore[return-value]
 
 
+_LATEST_BUILD = (f"SELECT build_id FROM {m.KnowledgeBuild.__tablename__} "
+                 "ORDER BY id DESC LIMIT 1")
+
+
 def build_id(session: Session) -> str | None:
     """The id of the load that wrote the current content; None for a database without one (an older
     schema, an empty file) or that cannot be read now (locked, unreachable). Never cached; leaves `session`
-    usable (the query runs in a savepoint)."""
+    usable. On SQLite a failed SELECT leaves the transaction as it was, so the plain statement runs in it
+    directly (this runs before every action); elsewhere (PostgreSQL aborts the transaction on any error) it
+    runs in a savepoint."""
     try:
+        if session.get_bind().dialect.name == "sqlite":
+            return session.connection().exec_driver_sql(_LATEST_BUILD).scalar()
         with session.begin_nested():
             return session.scalars(select(m.KnowledgeBuild.build_id)
                                    .order_by(m.KnowledgeBuild.id.desc()).limit(1)).first()
