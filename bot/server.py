@@ -33,7 +33,8 @@ from typing import Any, Callable, Sequence
 TENSORFLOW_ENV = "CAREERBOT_TENSORFLOW"
 PLACEHOLDER_ROOTS = ("tensorflow", "keras")
 SKOPS_COMPONENT = "rasa.nlu.classifiers.logistic_regression_classifier.LogisticRegressionClassifier"
-# Components of a prediction graph that never call TensorFlow (Rasa 3.6.21's own, read from their sources).
+# Components of a prediction graph that never call TensorFlow and never read the featurizers' sequence
+# (per-token) features (Rasa 3.6.21's own, read from their sources).
 TF_FREE_COMPONENTS = frozenset({
     "rasa.core.policies.ensemble.DefaultPolicyPredictionEnsemble",
     "rasa.core.policies.memoization.AugmentedMemoizationPolicy",
@@ -182,7 +183,8 @@ def prepare(argv: Sequence[str]) -> dict[str, bool]:
         done["skops_first"] = True
     from bot.rasa_plugins import speedups
 
-    speedups.install()
+    # No component in TF_FREE_COMPONENTS reads the featurizers' sequence (per-token) features.
+    speedups.install(sequence_features_unused=components <= TF_FREE_COMPONENTS)
     done["speedups"] = True
     return done
 

@@ -252,3 +252,28 @@ def test_domain_is_empty_is_remembered_per_domain() -> None:
     assert speedups.domain_is_empty(loaded) is speedups.ORIGINAL_IS_EMPTY(loaded) is False
     assert speedups.domain_is_empty(empty) is speedups.ORIGINAL_IS_EMPTY(empty) is True
     assert speedups.domain_is_empty(loaded) is False  # the remembered answer
+
+
+def test_sentence_features_alone_give_the_same_parse_for_every_held_out_message(agent: Any) -> None:
+    """With the featurizers making sentence features only, every held-out message parses exactly as with
+    Rasa's own featurization: intent, confidences, ranking and entities."""
+    from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    texts = [example.get("text") for example in load_data(str(REPO_ROOT / "tests" / "data" /
+                                                               "nlu_heldout.yml")).intent_examples]
+    try:
+        CountVectorsFeaturizer._create_features = speedups.ORIGINAL_CREATE_FEATURES
+        expected = [parse(agent, text) for text in texts]
+        CountVectorsFeaturizer._create_features = speedups.sentence_features_only
+        assert [parse(agent, text) for text in texts] == expected
+    finally:
+        CountVectorsFeaturizer._create_features = speedups.ORIGINAL_CREATE_FEATURES
+
+
+def test_the_served_model_reads_no_sequence_features(agent: Any) -> None:
+    """The condition under which bot.server skips them: every component of the shipped model's prediction
+    graph is one that reads no sequence features."""
+    from bot import server
+
+    assert server.model_components(require_model()) <= server.TF_FREE_COMPONENTS
