@@ -1,8 +1,8 @@
-"""Faster equivalents of three Rasa 3.6 internals that run on every message; installed by bot.server.
+"""Faster equivalents of Rasa 3.6 internals that run on every message; installed by bot.server.
 
 Found with py-spy on the Rasa server under the benchmark's conversation (bench/RESULTS.md):
 
-- `SequentialGraphRunner.run` replaces `DaskGraphRunner.run`. Rasa runs the NLU graph once and the policy
+- `sequential_run` replaces `DaskGraphRunner.run`. Rasa runs the NLU graph once and the policy
   graph twice per message, each time building a dask task graph and scheduling it on dask's synchronous
   scheduler. The graphs are small chains, so the same nodes are now called in a topological order computed
   once per target list, with the same inputs, outputs and GraphRunError.
