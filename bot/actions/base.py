@@ -52,6 +52,14 @@ _GETTERS: dict[str, Callable[[Session, str], Any]] = {
 }
 
 
+def open_session(sessions: SessionFactory | None) -> AbstractContextManager[Session]:
+    """A session for one block: a fresh one from `sessions` when given (the tests), else the action server's
+    shared memoising session (knowledge.db.shared_sessions)."""
+    if sessions is not None:
+        return sessions()
+    return shared_sessions().session()
+
+
 @dataclass
 class Message:
     """One bot message: text and buttons, or a domain response with values for its placeholders."""
@@ -229,9 +237,7 @@ class KnowledgeAction(Action, ABC):
 
     def _session(self) -> AbstractContextManager[Session]:
         """The session for one run: a fresh one from the injected factory, else the shared cached one."""
-        if self._sessions is not None:
-            return self._sessions()
-        return shared_sessions().session()
+        return open_session(self._sessions)
 
     @abstractmethod
     def answer(self, ctx: Context) -> Reply:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,12 +25,11 @@ from sqlalchemy.orm import Session
 
 from knowledge import models as m
 from knowledge import queries as q
-from knowledge.db import session_factory
 
 from . import names as n
 from . import profile as p
 from . import render
-from .base import Context, KnowledgeAction, Message, Reply, SessionFactory, featured_roles
+from .base import Context, KnowledgeAction, Message, Reply, SessionFactory, featured_roles, open_session
 
 logger = logging.getLogger(__name__)
 
@@ -261,13 +261,12 @@ class ValidateCareerPlanForm(FormValidationAction):
     message, corrections), and checks each value against the knowledge base."""
 
     def __init__(self, sessions: SessionFactory | None = None) -> None:
-        """`sessions` makes database sessions; default: knowledge.db.session_factory() (made on first run)."""
+        """`sessions` makes a fresh database session per block; default: the action server's shared,
+        memoising session (see bot.actions.base)."""
         self._sessions = sessions
 
-    def _session(self) -> Session:
-        if self._sessions is None:
-            self._sessions = session_factory()
-        return self._sessions()
+    def _session(self) -> AbstractContextManager[Session]:
+        return open_session(self._sessions)
 
     def name(self) -> str:
         """The action's name in the domain."""
