@@ -154,27 +154,31 @@ class TrackerStore(SQLTrackerStore):
         await self.stream_events(tracker)
         stored = self.cache.stored_count(tracker)
         if stored is not None:  # ours: the new events are known; one transaction on a plain connection
-            rows = [self._row(tracker.sender_id, event)
-                    for event in itertools.islice(tracker.events, stored, len(tracker.events))]
+            new_events = list(itertools.islice(tracker.events, stored, len(tracker.events)))
             newest = None
-            if rows:
+            if new_events:
                 self._ensure_tables()
                 with self.engine.begin() as connection:
-                    connection.execute(self.SQLEvent.__table__.insert(), rows)
-                    newest = connection.execute(self._newest_event, {"sid": tracker.sender_id}).scalar()
+                    newest = self._insert(connection, tracker.sender_id, new_events)
         else:  # not ours: Rasa's way, count what the database holds of this session
             with self.session_scope() as session:
-                rows = [self._row(tracker.sender_id, event) for event in self._additional_events(session, tracker)]
-                newest = None
-                if rows:  # one executemany (no ORM unit of work), then the id of the last row we wrote
-                    session.execute(self.SQLEvent.__table__.insert(), rows)
-                    newest = session.execute(self._newest_event, {"sid": tracker.sender_id}).scalar()
+                newest = self._insert(session, tracker.sender_id, self._additional_events(session, tracker))
                 session.commit()
         if newest is None and stored is None:
             self.cache.forget(tracker.sender_id)  # nothing written and nothing known: ask the database next time
         else:
             self.cache.keep(tracker, newest)
         logger.debug("Tracker with sender_id '%s' stored to database", tracker.sender_id)
+
+    def _insert(self, executor: Any, sender_id: str, events: Any) -> int | None:
+        """Write `events` with one executemany (no ORM unit of work) through `executor` (a connection or a
+        session, inside its transaction); the id of the conversation's newest row, None when nothing was
+        written."""
+        rows = [self._row(sender_id, event) for event in events]
+        if not rows:
+            return None
+        executor.execute(self.SQLEvent.__table__.insert(), rows)
+        return executor.execute(self._newest_event, {"sid": sender_id}).scalar()
 
     @staticmethod
     def _row(sender_id: str, event: Any) -> dict[str, Any]:
