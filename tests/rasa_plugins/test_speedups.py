@@ -89,6 +89,14 @@ def agent() -> Iterator[Any]:
         os.chdir(previous)
 
 
+def heldout_texts() -> list[str]:
+    """Every message of the held-out NLU file."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    return [example.get("text")
+            for example in load_data(str(REPO_ROOT / "tests" / "data" / "nlu_heldout.yml")).intent_examples]
+
+
 def parse(agent: Any, text: str) -> dict[str, Any]:
     return asyncio.run(agent.parse_message(text))
 
@@ -227,10 +235,8 @@ def test_the_intent_classifier_gives_the_same_probabilities_for_every_held_out_m
     """Parse the held-out file with Rasa's feature stacking and with the single-row shortcut: the same intent
     and exactly the same confidences, message by message."""
     from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
-    from rasa.shared.nlu.training_data.loading import load_data
 
-    texts = [example.get("text") for example in load_data(str(REPO_ROOT / "tests" / "data" /
-                                                               "nlu_heldout.yml")).intent_examples]
+    texts = heldout_texts()
     assert len(texts) > 400
     try:
         LogisticRegressionClassifier._create_X = ORIGINAL_CREATE_X
@@ -258,10 +264,8 @@ def test_sentence_features_alone_give_the_same_parse_for_every_held_out_message(
     """With the featurizers making sentence features only, every held-out message parses exactly as with
     Rasa's own featurization: intent, confidences, ranking and entities."""
     from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
-    from rasa.shared.nlu.training_data.loading import load_data
 
-    texts = [example.get("text") for example in load_data(str(REPO_ROOT / "tests" / "data" /
-                                                               "nlu_heldout.yml")).intent_examples]
+    texts = heldout_texts()
     try:
         CountVectorsFeaturizer._create_features = speedups.ORIGINAL_CREATE_FEATURES
         expected = [parse(agent, text) for text in texts]
