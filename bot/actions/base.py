@@ -228,23 +228,23 @@ def _same_class(a: type, b: type) -> bool:
     return (a.__module__, a.__qualname__) == (b.__module__, b.__qualname__)
 
 
-def _register(table: dict[str, Any], key: str, cls: type, what: str) -> None:
-    old = table.get(key)
-    if old is not None and not _same_class(old, cls):
-        raise TypeError(f"{what} {key!r} is claimed by both {old.__qualname__} and {cls.__qualname__}")
-    table[key] = cls
-
-
 def register(cls: type[Action]) -> None:
-    """Record `cls` under its action name and, for a topic action, under its topic and the kind it answers."""
+    """Record `cls` under its action name and, for a topic action, under its topic and the kind it answers.
+    A second class claiming a name, topic or kind is refused (TypeError) and nothing of it is recorded."""
     own = vars(cls)
     if not own.get("action_name"):
         return  # an abstract base, or a subclass that reuses its parent's name
-    _register(ACTIONS, cls.action_name, cls, "action name")
+    claims = [(ACTIONS, cls.action_name, "action name")]
     if own.get("takes") is not None:
-        _register(TOPICS, cls.topic, cls, "topic")
+        claims.append((TOPICS, cls.topic, "topic"))
     if own.get("answers_kind"):
-        _register(FOR_KIND, cls.answers_kind, cls, "entity kind")
+        claims.append((FOR_KIND, cls.answers_kind, "entity kind"))
+    for table, key, what in claims:
+        old = table.get(key)
+        if old is not None and not _same_class(old, cls):
+            raise TypeError(f"{what} {key!r} is claimed by both {old.__qualname__} and {cls.__qualname__}")
+    for table, key, _ in claims:
+        table[key] = cls
 
 
 def topic_action(topic: str | None, sessions: SessionFactory | None = None) -> KnowledgeAction | None:
