@@ -15,9 +15,7 @@ from knowledge.names import normalize_name
 from . import names as n
 from .career import profile as p
 from .buttons import button
-from .render.mentors import (
-    render_ask_mentor_subject, render_mentor_intro, render_mentor_unavailable, render_mentors,
-    render_no_mentor_directory, render_no_mentor_match, render_unknown_mentor)
+from .render.mentors import render_mentor_intro, render_mentors, render_no_mentor_match
 from .render.text import join_names, unique, with_article, years_of_experience
 from .base import Context, KnowledgeAction, Message, Reply
 
@@ -104,10 +102,10 @@ class ActionSuggestMentors(KnowledgeAction):
         s = ctx.session
         everyone = q.mentors(s, include_unavailable=True)
         if not everyone:
-            return Reply([Message(text=render_no_mentor_directory())], self.topic)
+            return Reply([Message(response=n.UTTER_NO_MENTOR_DIRECTORY)], self.topic)
         wanted, subject = self.wanted(ctx)
         if wanted is None:
-            return Reply([Message(text=render_ask_mentor_subject(), buttons=role_choice_buttons(everyone))],
+            return Reply([Message(response=n.UTTER_ASK_MENTOR_SUBJECT, buttons=role_choice_buttons(everyone))],
                          self.topic)
         available = q.mentors(s)
         matches = match_mentors(available, wanted)
@@ -146,9 +144,10 @@ class ActionRequestMentorIntro(KnowledgeAction):
         """The mentor named by the button (or by name in the text), or a polite 'not found'."""
         mentor = self.find(ctx)
         if mentor is None:
-            return Reply([Message(text=render_unknown_mentor())], self.topic)
+            return Reply([Message(response=n.UTTER_UNKNOWN_MENTOR)], self.topic)
         if mentor.availability == "unavailable":
-            return Reply([Message(text=render_mentor_unavailable(mentor))], self.topic)
+            return Reply([Message(response=n.UTTER_MENTOR_UNAVAILABLE, values={"mentor_name": mentor.name})],
+                         self.topic)
         draft = intro_draft(mentor, p.load_profile(ctx.session, ctx.tracker))
         return Reply([Message(text=render_mentor_intro(mentor, on_slack(ctx.tracker), draft))], self.topic)
 

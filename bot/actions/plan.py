@@ -19,11 +19,9 @@ from .base import Context, KnowledgeAction, KnowledgeRun, Message, Reply, featur
 from .buttons import button, plan_button, role_choices
 from .career import profile as p
 from .career.plan import CareerPlan, plan_for
-from .render.plan import (
-    render_ask_current_role, render_ask_discipline, render_ask_target_role, render_bad_years, render_career_plan,
-    render_other_discipline, render_plan_missing, render_unknown_discipline, render_unknown_profile_role)
+from .render.plan import render_career_plan, render_unknown_profile_role
 from .render.profile import render_corrected
-from .render.text import cap, unique, with_article
+from .render.text import cap, join_names, unique, with_article
 
 
 def plan_buttons(plan: CareerPlan) -> list[dict[str, str]]:
@@ -48,7 +46,8 @@ class ActionShowCareerPlan(KnowledgeAction):
         if not prof.complete():
             missing = [label for label, value in (("your current role", prof.current),
                                                    ("the role you're aiming for", prof.target)) if value is None]
-            return Reply([Message(text=render_plan_missing(missing), buttons=[plan_button()])], self.topic)
+            return Reply([Message(response=n.UTTER_PLAN_MISSING, values={"missing": join_names(missing)},
+                                  buttons=[plan_button()])], self.topic)
         plan = plan_for(ctx.session, prof.current, prof.target, prof.years, prof.discipline, prof.other_discipline,
                         prof.held)
         return Reply([Message(text=render_career_plan(plan), buttons=plan_buttons(plan))], self.topic,
@@ -65,7 +64,9 @@ class ActionAskCurrentRole(KnowledgeAction):
         """'What's your current role?'"""
         roles = unique([*q.roles(ctx.session, "entry"), *q.roles(ctx.session, "mid")], key=lambda r: r.id)
         buttons = role_choices(roles[:6])
-        return Reply([Message(text=render_ask_current_role(roles[:1]), buttons=buttons)])
+        if not roles:
+            return Reply([Message(response=n.UTTER_FORM_CURRENT_ROLE_NO_EXAMPLE, buttons=buttons)])
+        return Reply([Message(response=n.UTTER_FORM_CURRENT_ROLE, values={"example": roles[0].name}, buttons=buttons)])
 
 
 class ActionAskTargetRole(KnowledgeAction):
@@ -79,7 +80,10 @@ class ActionAskTargetRole(KnowledgeAction):
         options = q.reachable_roles(ctx.session, current) if current is not None else []
         options = options or featured_roles(ctx.session)
         buttons = role_choices(options[:6])
-        return Reply([Message(text=render_ask_target_role(current), buttons=buttons)])
+        if current is None:
+            return Reply([Message(response=n.UTTER_FORM_TARGET_ROLE, buttons=buttons)])
+        return Reply([Message(response=n.UTTER_FORM_TARGET_ROLE_FROM, values={"current": current.name},
+                              buttons=buttons)])
 
 
 class ActionAskDiscipline(KnowledgeAction):
@@ -92,7 +96,7 @@ class ActionAskDiscipline(KnowledgeAction):
         disciplines = q.disciplines(ctx.session)
         buttons = [button(cap(d.name), n.INFORM, {n.DISCIPLINE: d.name}) for d in disciplines]
         buttons.append(button("Other", n.INFORM, {n.DISCIPLINE: p.OTHER_DISCIPLINE}))
-        return Reply([Message(text=render_ask_discipline(disciplines), buttons=buttons)])
+        return Reply([Message(response=n.UTTER_FORM_DISCIPLINE, buttons=buttons)])
 
 
 # ------------------------------------------------------------------ the form's validation
@@ -171,7 +175,7 @@ class ValidateCareerPlanForm(KnowledgeRun, FormValidationAction):
         years = value if isinstance(value, (int, float)) and not isinstance(value, bool) else (
             p.parse_years(value, bare=True) if isinstance(value, str) else None)
         if years is None or not 0 <= years <= p.MAX_YEARS:
-            dispatcher.utter_message(text=render_bad_years(p.MAX_YEARS))
+            dispatcher.utter_message(response=n.UTTER_FORM_BAD_YEARS, max_years=p.MAX_YEARS)
             return {n.YEARS_EXPERIENCE: None}
         return {n.YEARS_EXPERIENCE: years}
 
@@ -188,7 +192,9 @@ class ValidateCareerPlanForm(KnowledgeRun, FormValidationAction):
                 return {n.DISCIPLINE: name.canonical}
             known = q.disciplines(session)
             if "engineer" in value.lower():
-                dispatcher.utter_message(text=render_other_discipline(value, known))
+                dispatcher.utter_message(response=n.UTTER_FORM_OTHER_DISCIPLINE, value=value,
+                                         known=join_names(d.name for d in known))
                 return {n.DISCIPLINE: p.OTHER_DISCIPLINE}
-            dispatcher.utter_message(text=render_unknown_discipline(value, known))
+            dispatcher.utter_message(response=n.UTTER_FORM_UNKNOWN_DISCIPLINE, value=value,
+                                     known=join_names(d.name for d in known))
         return {n.DISCIPLINE: None}

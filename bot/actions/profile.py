@@ -15,7 +15,7 @@ from . import names as n
 from .base import Context, KnowledgeAction, Message, Reply
 from .buttons import button, plan_button
 from .career.profile import entity_spans, held_certifications, merge_held, profile_of, read_profile
-from .render.profile import render_profile_forgotten, render_profile_not_understood, render_profile_noted
+from .render.profile import forgotten_labels, render_profile_noted
 
 
 class ActionRememberProfile(KnowledgeAction):
@@ -34,7 +34,7 @@ class ActionRememberProfile(KnowledgeAction):
         if update.held:
             slots[n.CERTIFICATIONS_HELD] = merge_held(ctx.tracker, update.held)
         if not slots:
-            return Reply([Message(text=render_profile_not_understood())], self.topic)
+            return Reply([Message(response=n.UTTER_PROFILE_NOT_UNDERSTOOD)], self.topic)
         new = {**known, **slots}
         held = slots.get(n.CERTIFICATIONS_HELD, held_certifications(ctx.tracker))
         text = render_profile_noted(slots, new, held)
@@ -52,7 +52,10 @@ class ActionForgetProfile(KnowledgeAction):
 
     def answer(self, ctx: Context) -> Reply:
         """Say what is forgotten (or that nothing was stored); the run clears the slots."""
-        return Reply([Message(text=render_profile_forgotten(profile_of(ctx.tracker)))])
+        profile = profile_of(ctx.tracker)
+        if not profile:
+            return Reply([Message(response=n.UTTER_PROFILE_NOTHING_TO_FORGET)])
+        return Reply([Message(response=n.UTTER_PROFILE_FORGOTTEN, values={"forgotten": forgotten_labels(profile)})])
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         """Clear the profile slots, whatever the answer step did."""

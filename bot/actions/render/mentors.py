@@ -32,21 +32,10 @@ def render_mentors(matches: Sequence[tuple[m.Mentor, str]], on_slack: bool, subj
     return paragraphs(f"Mentors for {subject}:\n" + bullets(lines), reach)
 
 
-def render_no_mentor_directory() -> str:
-    """No mentor directory is set up."""
-    return ("There's no mentor directory set up, so I can't connect you with a person. I can still help with "
-            "your plan, certifications, degrees and skills.")
-
-
 def render_no_mentor_match(subject: str, count: int) -> str:
     """Nobody in the directory matches."""
     return (f"None of the {count} available mentor{'' if count == 1 else 's'} in the directory matches "
             f"{subject}. Pick a role below to see who's there.")
-
-
-def render_ask_mentor_subject() -> str:
-    """No target role and nothing named: ask which kind of mentor."""
-    return "Which role should your mentor have? Pick one below, or tell me the role you're aiming for."
 
 
 def render_mentor_intro(mentor: m.Mentor, on_slack: bool, draft: str) -> str:
@@ -59,13 +48,3 @@ def render_mentor_intro(mentor: m.Mentor, on_slack: bool, draft: str) -> str:
     when = f"They usually take mentoring chats: {mentor.hours}." if mentor.hours else ""
     return paragraphs(how, when, "A message you could send:\n> " + draft,
                       "I can't send it for you — I only suggest who to talk to.")
-
-
-def render_mentor_unavailable(mentor: m.Mentor) -> str:
-    """A mentor who is not taking mentoring chats now."""
-    return f"{mentor.name} isn't taking mentoring chats at the moment. Ask me for a mentor to see who is."
-
-
-def render_unknown_mentor() -> str:
-    """An intro request for nobody in the directory."""
-    return "I can't find that mentor in the directory. Ask me \"can I talk to a mentor?\" to see who's there."

@@ -122,12 +122,6 @@ def render_career_plan(plan: Any) -> str:
                       _plan_discipline(plan))
 
 
-def render_plan_missing(missing: Sequence[str]) -> str:
-    """No plan yet: what is still missing."""
-    return (f"I can't make your plan yet: I don't know {join_names(missing)}. "
-            "Say \"help me plan my career\" and I'll ask.")
-
-
 def render_plan_certifications(plan: Any, held: Sequence[m.Certification]) -> str:
     """"Which certifications should I get?" for the user's own plan: the next step's first, held ones left out."""
     had = (f"You already hold {join_names(c.abbreviation for c in held)}, so I've left "
@@ -161,44 +155,8 @@ def render_certifications_not_held(certs: Sequence[m.Certification], held: Seque
         "Tell me your current and target role and I'll say which fit your next step.")
 
 
-def render_ask_current_role(examples: Sequence[m.Role]) -> str:
-    """The form's question for the current role."""
-    example = f" (for example \"{examples[0].name}\")" if examples else ""
-    return f"What's your current role? Pick one below or type it{example}. You can say \"stop\" at any time."
-
-
-def render_ask_target_role(current: m.Role | None) -> str:
-    """The form's question for the target role."""
-    if current is not None:
-        return f"Which role are you aiming for, from {current.name}? Pick one below or type it."
-    return "Which role are you aiming for? Pick one below or type it."
-
-
-def render_ask_discipline(disciplines: Sequence[m.Discipline]) -> str:
-    """The form's question for the engineering discipline."""
-    return "Which engineering discipline do you come from? Pick one below, or \"other\" if none fits."
-
-
 def render_unknown_profile_role(value: str, close: Sequence[m.Role], roles: Sequence[m.Role]) -> str:
     """An answer the knowledge base does not know as a role: close names, then the known roles."""
     maybe = f"Did you mean {join_names((r.name for r in close), 'or')}?" if close else ""
     return paragraphs(f"I don't know \"{value}\" as a role on the engineering-management path.", maybe,
                       render_known("role", roles))
-
-
-def render_bad_years(max_years: int) -> str:
-    """An answer that is not a usable number of years."""
-    return (f"Sorry, I need your years of experience as a number from 0 to {max_years} — "
-            "\"4\", \"four\" or \"4 years\" all work.")
-
-
-def render_other_discipline(value: str, known: Sequence[m.Discipline]) -> str:
-    """An engineering discipline the knowledge base does not cover: the general path applies."""
-    return (f"The knowledge base doesn't cover \"{value}\" (it knows {join_names(d.name for d in known)}), "
-            "so I'll plan with the general path.")
-
-
-def render_unknown_discipline(value: str, known: Sequence[m.Discipline]) -> str:
-    """An answer that is not an engineering discipline."""
-    return (f"I don't know \"{value}\" as an engineering discipline. I know "
-            f"{join_names((d.name for d in known), 'and')}; say \"other\" if yours isn't one of them.")

@@ -35,15 +35,6 @@ def render_profile_noted(new: dict[str, Any], profile: dict[str, Any], held: Seq
                       "(say \"forget my details\" to clear it).", nxt)
 
 
-def render_profile_not_understood() -> str:
-    """A profile statement with nothing usable in it."""
-    return ("I couldn't find a role, years of experience, target role, discipline or certification in that. "
-            "You can say things like \"I'm a project engineer with 4 years' experience\" or \"I already have PMP\".")
-
-
-def render_profile_forgotten(profile: dict[str, Any]) -> str:
-    """What "forget my details" cleared."""
-    if not profile:
-        return "I had nothing stored about you, so there's nothing to forget."
-    labels = [_SLOT_LABELS.get(k, "the certifications you hold") for k in profile]
-    return f"Done — I've forgotten your {join_names(labels)}."
+def forgotten_labels(profile: dict[str, Any]) -> str:
+    """What "forget my details" cleared: 'current role, years of experience and the certifications you hold'."""
+    return join_names(_SLOT_LABELS.get(k, "the certifications you hold") for k in profile)
