@@ -211,3 +211,13 @@ def test_action_names_come_from_one_class_attribute():
     for cls in base.ACTIONS.values():
         assert "name" not in vars(cls), f"{cls.__name__} redefines name(); set action_name instead"
         assert cls.action_name in vars(n).values(), f"{cls.__name__}: action_name is not a names.py constant"
+
+
+def test_every_response_the_actions_utter_is_in_the_domain():
+    responses = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))["responses"]
+    uttered = {v for k, v in vars(n).items() if k.startswith("UTTER_")}
+    assert uttered and uttered <= set(responses)
+    for path in module_files().values():  # every response an action names comes from names.py
+        for name in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(name, ast.Constant) and isinstance(name.value, str) and name.value.startswith("utter_"):
+                assert path.name == "names.py", f"{path}: response name {name.value!r} outside names.py"
