@@ -201,11 +201,6 @@ def render_unknown(phrase: str, kind: str, known: Sequence[Any], suggestions: Se
                       maybe, render_known(kind, known))
 
 
-# ==================================================================================================
-# Career plan, profile and mentors (bot/actions/plan.py, profile.py, mentors.py).
-# The plan objects are duck-typed here (plan.CareerPlan / plan.PlanStep) so that render imports nothing
-
-
 def years_of_experience(years: float | int) -> str:
     """'4 years of experience', '1 year of experience', 'no experience yet'."""
     if years == 0:
