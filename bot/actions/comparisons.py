@@ -9,7 +9,8 @@ from knowledge import queries as q
 from . import mentions
 from . import names as n
 from .buttons import button, compare_degrees_button
-from .render.comparisons import render_comparison, render_degree_comparison, render_role_contrast
+from .render.comparisons import (
+    render_comparison, render_degree_comparison, render_role_contrast, render_same_thing)
 from .render.text import cap, degree_label, degree_short, unique, with_article
 from .base import Context, KnowledgeAction, Reply, Unknown
 
@@ -68,7 +69,7 @@ class ActionCompare(KnowledgeAction):
         buttons = [button(f"What does {with_article(b.name)} do?", n.ASK_ROLE_DUTIES, {n.ROLE: b.name}),
                    button(f"How do I become {with_article(b.name)}?", n.ASK_PATH, {n.ROLE: b.name})]
         if a.id == b.id:
-            return self.reply(f"Those are two names for the same role: **{a.name}**.", buttons, role=a.name)
+            return self.reply(render_same_thing(a.name, "role"), buttons, role=a.name)
         view = q.comparison(s, a, b)
         if view is not None:
             text = render_comparison(a, b, view.comparison)
@@ -80,7 +81,7 @@ class ActionCompare(KnowledgeAction):
     def degrees(self, s: Session, a: m.Degree, b: m.Degree) -> Reply:
         """Two degrees side by side."""
         if a.id == b.id:
-            return self.reply(f"Those are two names for the same degree: **{degree_label(a)}**.",
+            return self.reply(render_same_thing(degree_label(a), "degree"),
                               degree=a.key)
         text = render_degree_comparison(a, b, q.mba_premium(s, (a, b)))
         buttons = [button(f"What is {with_article(degree_short(d))}?", n.ASK_EDUCATION,

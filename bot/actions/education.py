@@ -1,14 +1,14 @@
 """Education and skills actions: degrees (bachelor's, MEM, MBA) and the skills to build at each stage."""
 from __future__ import annotations
 
-from knowledge import models as m
 from knowledge import queries as q
 
 from . import mentions
 from . import names as n
 from .buttons import button, compare_degrees_button
-from .render.education import render_degree, render_degrees, render_skill_matches, render_skills
-from .render.text import STAGE_LABELS, degree_short, paragraphs, unique, with_article
+from .render.education import (
+    render_degree, render_degrees, render_role_skills, render_skill_matches, render_skills, skills_title)
+from .render.text import degree_short, unique, with_article
 from .base import Context, KnowledgeAction, Reply, featured_roles
 
 class ActionShowEducation(KnowledgeAction):
@@ -78,22 +78,9 @@ class ActionShowSkills(KnowledgeAction):
         role = q.role(s, role_name) if role_name and stage is None else None
         buttons = [b for b in buttons if role is None or role.name not in b["payload"]]
         if stage is not None:
-            return self.reply(render_skills(self.title(stage), q.skills(s, stage)), buttons)
+            return self.reply(render_skills(skills_title(stage), q.skills(s, stage)), buttons)
         if role is None:
-            return self.reply(render_skills(self.title("general"), q.skills(s, "general")), buttons)
-        sections = [render_skills(self.title(st, role), q.skills(s, st)) for st in role.stage_names]
-        if not sections:
-            sections = [f"The knowledge base doesn't place {role.name} at a career stage, so here are the "
-                        "skills that matter at every stage.",
-                        render_skills(self.title("general"), q.skills(s, "general"))]
-        return self.reply(paragraphs(*sections), buttons, role=role.name if from_message else None)
-
-    @staticmethod
-    def title(stage: str, role: m.Role | None = None) -> str:
-        """'Skills for the mid-level stage:' or 'Skills for an engineering manager (advanced stage):'."""
-        if stage == "general":
-            return "Skills that matter at every stage:"
-        label = STAGE_LABELS.get(stage, stage)
-        if role is not None:
-            return f"Skills for {with_article(role.name)} ({label} stage):"
-        return f"Skills for the {label} stage:"
+            return self.reply(render_skills(skills_title("general"), q.skills(s, "general")), buttons)
+        by_stage = [(st, q.skills(s, st)) for st in role.stage_names]
+        text = render_role_skills(role, by_stage, q.skills(s, "general"))
+        return self.reply(text, buttons, role=role.name if from_message else None)

@@ -11,8 +11,8 @@ from knowledge import queries as q
 from . import mentions
 from . import names as n
 from .buttons import button, role_buttons
-from .render.certifications import render_certification
 from .render.paths import (
+    render_certification_duration,
     render_degree_duration, render_entry_role, render_next_roles, render_no_way_in, render_path,
     render_role_duration, render_start)
 from .render.text import degree_short, with_article
@@ -104,8 +104,7 @@ class ActionShowDuration(KnowledgeAction):
             cert = ctx.first(n.CERTIFICATION)
             if cert is not None:
                 c = q.certification(s, cert)
-                return self.reply(f"The knowledge base gives no typical time for earning {c.abbreviation}.\n\n"
-                                  + render_certification(c), certification=c.abbreviation)
+                return self.reply(render_certification_duration(c), certification=c.abbreviation)
             last_topic = ctx.tracker.get_slot(n.TOPIC)
             remembered_role, remembered_degree = ctx.slot(n.ROLE), ctx.slot(n.DEGREE)
             if remembered_degree and (last_topic in (n.TOPIC_EDUCATION, n.TOPIC_COMPARE) or not remembered_role):

@@ -58,3 +58,8 @@ def render_degree_comparison(a: m.Degree, b: m.Degree, premium: m.MarketFact | N
     if premium is not None:
         rows.append("**Pay**\n" + render_facts([premium]))
     return paragraphs(f"**{degree_label(a)} vs {degree_label(b)}**", *rows)
+
+
+def render_same_thing(label: str, kind: str) -> str:
+    """'EM vs engineering manager': two names of one role (or degree)."""
+    return f"Those are two names for the same {kind}: **{label}**."

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from knowledge import models as m
 
 from .text import (
-    bullets, cap, decap, degree_label, first_sentence, join_names, nothing_stored, paragraphs, render_facts,
-    stage_label, unique, years_text)
+    STAGE_LABELS, bullets, cap, decap, degree_label, first_sentence, join_names, nothing_stored, paragraphs,
+    render_facts, stage_label, unique, with_article, years_text)
 
 
 def render_degree(d: m.Degree, specializations: Sequence[m.Specialization] = (),
@@ -74,3 +74,24 @@ def render_skill_matches(skills: Sequence[m.Skill]) -> str:
         details = " ".join(unique(r.detail for r in rows if r.detail))
         lines.append(f"**{name}** ({stages}): {details}" if details else f"**{name}** ({stages})")
     return bullets(lines)
+
+
+def skills_title(stage: str, role: m.Role | None = None) -> str:
+    """'Skills for the mid-level stage:' or 'Skills for an engineering manager (advanced stage):'."""
+    if stage == "general":
+        return "Skills that matter at every stage:"
+    label = STAGE_LABELS.get(stage, stage)
+    if role is not None:
+        return f"Skills for {with_article(role.name)} ({label} stage):"
+    return f"Skills for the {label} stage:"
+
+
+def render_role_skills(role: m.Role, by_stage: Sequence[tuple[str, Sequence[m.Skill]]],
+                       general: Sequence[m.Skill]) -> str:
+    """The skills of each stage `role` is named at; the general ones when it is placed at none."""
+    sections = [render_skills(skills_title(st, role), skills) for st, skills in by_stage]
+    if not sections:
+        sections = [f"The knowledge base doesn't place {role.name} at a career stage, so here are the "
+                    "skills that matter at every stage.",
+                    render_skills(skills_title("general"), general)]
+    return paragraphs(*sections)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from knowledge import models as m
 
+from .certifications import render_certification
 from .text import (
     STAGE_LABELS, bullets, cap, cert_label, degree_label, join_names, ladder_label, nothing_stored, paragraphs,
     stage_label, stages_phrase, step_label, unique, with_article, years_text)
@@ -158,3 +159,8 @@ def render_next_roles(role: m.Role, steps: Sequence[m.Transition]) -> str:
         lines.append(t.to_role.name + (f" (typically {years})" if years and not shared else ""))
     return paragraphs(f"After **{role.name}**, common next steps are:\n" + bullets(lines),
                       f"This move typically takes {shared}." if shared else "")
+
+
+def render_certification_duration(c: m.Certification) -> str:
+    """'How long does PMP take?': the source gives no time, so say so and describe the certification."""
+    return f"The knowledge base gives no typical time for earning {c.abbreviation}.\n\n" + render_certification(c)
