@@ -18,6 +18,7 @@ Definitions (docs/insights.md repeats them for readers):
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections import Counter
@@ -50,7 +51,12 @@ _SLOT_VALUE_NULL = re.compile(r'"value":\s*null')
 
 def day_of(timestamp: float) -> str:
     """The UTC date (YYYY-MM-DD) of a Unix timestamp."""
-    return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%d")
+    return _day(int(timestamp // 86400))
+
+
+@functools.lru_cache(maxsize=4096)
+def _day(days_since_epoch: int) -> str:
+    return datetime.fromtimestamp(days_since_epoch * 86400, tz=timezone.utc).strftime("%Y-%m-%d")
 
 
 @dataclass
@@ -166,62 +172,63 @@ class Aggregator:
 
     def add_all(self, rows: Iterable[Row]) -> Aggregator:
         """Add every row; returns self."""
+        add = self.add
         for row in rows:
-            self.add(row)
+            add(row)
         return self
 
     def add(self, row: Row) -> None:
         """Take one event into account."""
+        _, sender_id, kind, timestamp, _, name, data = row
         self.insights.events += 1
-        sender = self._senders.get(row.sender_id)
+        sender = self._senders.get(sender_id)
         if sender is None:
-            sender = self._senders[row.sender_id] = _Sender(self.pseudonymize(row.sender_id))
-        kind = row.type_name
-        if kind == "user":
-            self._user(row, sender)
-        elif kind == "action":
-            name = row.action_name or ""
+            sender = self._senders[sender_id] = _Sender(self.pseudonymize(sender_id))
+        if kind == "action":
             if name == "action_listen":
                 self._finish(sender)
-            elif name not in outcomes.IGNORED_ACTIONS:
-                if sender.turn is not None:
-                    sender.turn.names.append(name)
-                    sender.turn.actions.append(name)
+            elif name not in outcomes.IGNORED_ACTIONS and name:
+                turn = sender.turn
+                if turn is not None:
+                    turn.names.append(name)
+                    turn.actions.append(name)
                 if name == PLAN_FORM:
                     self._plan_started(sender)
                 elif name == PLAN_GIVEN:
                     self._reach(sender, "plan given")
                 elif name == INTRO_REQUESTED:
                     self._reach(sender, "intro requested")
+        elif kind == "user":
+            self._user(row, sender)
         elif kind == "bot":
             turn = sender.turn
             if turn is not None:
-                if turn.first_reply is None and row.timestamp is not None:
-                    turn.first_reply = row.timestamp
-                found = _UTTER_ACTION.search(row.data or "")
-                if found:
-                    turn.names.append(found.group(1))
-        elif kind == "active_loop":
-            if row.action_name == PLAN_FORM:
-                self._plan_started(sender)
+                if turn.first_reply is None and timestamp is not None:
+                    turn.first_reply = timestamp
+                if data and "utter_action" in data:
+                    found = _UTTER_ACTION.search(data)
+                    if found:
+                        turn.names.append(found.group(1))
         elif kind == "slot":
-            if (row.action_name in PLAN_SLOTS and sender.plan_started and row.data
-                    and not _SLOT_VALUE_NULL.search(row.data)):
-                self._reach(sender, f"{row.action_name} given")
+            if name in PLAN_SLOTS and sender.plan_started and data and not _SLOT_VALUE_NULL.search(data):
+                self._reach(sender, f"{name} given")
+        elif kind == "active_loop" and name == PLAN_FORM:
+            self._plan_started(sender)
 
     # ---------------------------------------------------------------- events
     def _user(self, row: Row, sender: _Sender) -> None:
         self._finish(sender)
-        data = json.loads(row.data or "{}")
+        _, _, _, timestamp, intent_name, _, raw = row
+        data = json.loads(raw or "{}")
         parse = data.get("parse_data") or {}
         intent_info = parse.get("intent") or {}
-        intent = row.intent_name or intent_info.get("name")
+        intent = intent_name or intent_info.get("name")
         confidence = intent_info.get("confidence")
         text = data.get("text") or ""
         channel = data.get("input_channel") or "unknown"
         insights = self.insights
         insights.messages += 1
-        day = day_of(row.timestamp)
+        day = day_of(timestamp)
         if not sender.last_day:
             insights.conversations += 1
         if day != sender.last_day:
@@ -242,8 +249,8 @@ class Aggregator:
                     self._entities[kind][value.lower()] += 1
         likely = tuple(r.get("name") for r in parse.get("intent_ranking") or ()
                        if isinstance(r, dict) and r.get("name") not in (None, "nlu_fallback"))[:3]
-        self._rephrase(sender, row.timestamp, text, frozenset(named))
-        sender.turn = _Turn(row.timestamp, text, intent, confidence, likely, [intent] if intent else [],
+        self._rephrase(sender, timestamp, text, frozenset(named))
+        sender.turn = _Turn(timestamp, text, intent, confidence, likely, [intent] if intent else [],
                             frozenset(named))
         if intent == PLAN_INTENT:
             self._plan_started(sender)
@@ -285,7 +292,7 @@ class Aggregator:
         if turn is None:
             return
         sender.turn = None
-        outcome = outcomes.classify(turn.names)
+        outcome = outcomes.classify(tuple(turn.names))
         self._outcomes[outcome] += 1
         if turn.first_reply is not None:
             self.insights.latencies.append(max(0.0, turn.first_reply - turn.timestamp))

@@ -7,6 +7,7 @@ reply kind, add its action or response name here (docs/insights.md, "Outcomes").
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -52,8 +53,9 @@ RULES: tuple[Rule, ...] = (
 IGNORED_ACTIONS = frozenset({"action_listen", "action_session_start", "action_unlikely_intent"})
 
 
+@functools.lru_cache(maxsize=4096)
 def classify(names: Iterable[str], rules: tuple[Rule, ...] = RULES) -> str:
-    """The outcome of a turn whose recorded names (intent, actions, responses) are `names`."""
+    """The outcome of a turn whose recorded names (intent, actions, responses) are `names` (a tuple)."""
     seen = [name for name in names if name]
     for rule in rules:
         if any(rule.matches(name) for name in seen):

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -78,9 +78,9 @@ def open_store(url: str) -> sa.engine.Engine:
     return engine
 
 
-@dataclass(frozen=True)
-class Row:
-    """One stored event; `data` is the raw JSON, or None when the report does not need it."""
+class Row(NamedTuple):
+    """One stored event; `data` is the raw JSON, or None when the report does not need it. (read_events yields
+    SQLAlchemy rows of the same fields, in the same order.)"""
 
     id: int
     sender_id: str
@@ -91,17 +91,25 @@ class Row:
     data: str | None
 
 
-def _needed_data() -> sa.sql.ColumnElement:
-    """The data column for user messages, bot messages and the plan form's slots; NULL for the rest."""
+#: actions that only mark a turn's or a session's boundary: the report needs none of them
+BOUNDARY_ACTIONS = ("action_listen", "action_session_start")
+
+
+def _wanted() -> sa.sql.ColumnElement:
+    """The events the report reads: user and bot messages, actions run, the plan form's slots and activation.
+
+    Left out (about half of a store): action_listen and session starts (a turn ends at the next message),
+    user_featurization, session_started and every other slot.
+    """
     c = events.c
-    wanted = sa.or_(c.type_name.in_(("user", "bot")),
-                    sa.and_(c.type_name == "slot", c.action_name.in_(PLAN_SLOTS)))
-    return sa.case((wanted, c.data), else_=sa.null()).label("data")
+    return sa.or_(c.type_name.in_(("user", "bot", "active_loop")),
+                  sa.and_(c.type_name == "action", c.action_name.notin_(BOUNDARY_ACTIONS)),
+                  sa.and_(c.type_name == "slot", c.action_name.in_(PLAN_SLOTS)))
 
 
 def count_events(engine: sa.engine.Engine, since: float | None) -> int:
-    """How many events were stored at or after `since` (all when None)."""
-    query = sa.select(sa.func.count()).select_from(events)
+    """How many events the report reads from `since` on (all when None)."""
+    query = sa.select(sa.func.count()).select_from(events).where(_wanted())
     if since is not None:
         query = query.where(events.c.timestamp >= since)
     with engine.connect() as connection:
@@ -109,28 +117,46 @@ def count_events(engine: sa.engine.Engine, since: float | None) -> int:
 
 
 def read_events(engine: sa.engine.Engine, since: float | None, batch_size: int = BATCH_SIZE,
-                progress: Callable[[int], None] | None = None) -> Iterator[Row]:
-    """Every event stored at or after `since`, in the order they were stored, read `batch_size` at a time."""
+                progress: Callable[[int], None] | None = None) -> Iterator[tuple]:
+    """The events the report needs (`_wanted`) stored at or after `since`, in stored order, `batch_size` at a
+    time, as plain tuples of Row's fields (`data` only for user, bot and slot events)."""
     c = events.c
-    columns = (c.id, c.sender_id, c.type_name, c.timestamp, c.intent_name, c.action_name, _needed_data())
-    last = None
-    while True:
-        query = sa.select(*columns).order_by(c.id).limit(batch_size)
-        if last is not None:
-            query = query.where(c.id > last)
-        if since is not None:
-            query = query.where(c.timestamp >= since)
-        with engine.connect() as connection:
-            batch = connection.execute(query).all()
-        if not batch:
-            return
-        for row in batch:
-            yield Row(*row)
-        last = batch[-1][0]
-        if progress is not None:
-            progress(len(batch))
-        if len(batch) < batch_size:
-            return
+    data = sa.case((c.type_name.in_(("user", "bot", "slot")), c.data), else_=sa.null())
+    query = (sa.select(c.id, c.sender_id, c.type_name, c.timestamp, c.intent_name, c.action_name, data)
+             .where(c.id > sa.bindparam("last", 0, type_=sa.Integer), _wanted()).order_by(c.id).limit(batch_size))
+    if since is not None:
+        query = query.where(c.timestamp >= sa.bindparam("since", 0.0, type_=sa.Float))
+    compiled = query.compile(dialect=engine.dialect, compile_kwargs={"render_postcompile": True})
+    sql = str(compiled)
+
+    def parameters(last: int) -> Any:
+        values = dict(compiled.params, last=last, since=since)
+        if compiled.positional:
+            return tuple(values[name] for name in compiled.positiontup)
+        return values
+
+    last = -1
+    # The DBAPI cursor directly: SQLAlchemy's row objects cost more than the report's own work per event.
+    connection = engine.raw_connection()
+    try:
+        while True:
+            cursor = connection.cursor()
+            try:
+                cursor.execute(sql, parameters(last))
+                batch = cursor.fetchall()
+            finally:
+                cursor.close()
+            connection.rollback()  # end the read transaction between batches: no long snapshot held
+            if not batch:
+                return
+            yield from batch
+            last = batch[-1][0]
+            if progress is not None:
+                progress(len(batch))
+            if len(batch) < batch_size:
+                return
+    finally:
+        connection.close()
 
 
 class Progress:
