@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -112,11 +113,11 @@ class Insights:
     rephrase_examples: list[Rephrase] = field(default_factory=list)
     funnel: list[tuple[str, int]] = field(default_factory=list)
     entities: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
-    latencies: list[float] = field(default_factory=list)  # seconds, one per reply, in order
+    latencies: array = field(default_factory=lambda: array("d"))  # seconds, one per reply, in order
     events: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class _Turn:
     timestamp: float
     text: str
@@ -129,7 +130,7 @@ class _Turn:
     first_reply: float | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Previous:
     timestamp: float
     text: str
@@ -139,15 +140,15 @@ class _Previous:
     entities: frozenset
 
 
-@dataclass
+@dataclass(slots=True)
 class _Sender:
     pseudonym: str
     last_day: str = ""
-    channels: set = field(default_factory=set)
+    channels: tuple = ()  # the channels it wrote from (mostly one: a tuple is smaller than a set)
     turn: _Turn | None = None
     previous: _Previous | None = None
     plan_started: bool = False
-    funnel: set = field(default_factory=set)
+    funnel: tuple = ()  # the funnel steps it reached
 
 
 class Aggregator:
@@ -237,7 +238,7 @@ class Aggregator:
         self._day_messages[day] += 1
         self._channel_messages[channel] += 1
         if channel not in sender.channels:
-            sender.channels.add(channel)
+            sender.channels += (channel,)
             self._channel_conversations[channel] += 1
         self._intents[intent or "(none)"] += 1
         named: set[tuple[str, str]] = set()
@@ -261,7 +262,7 @@ class Aggregator:
 
     def _reach(self, sender: _Sender, stage: str) -> None:
         if stage not in sender.funnel:
-            sender.funnel.add(stage)
+            sender.funnel += (stage,)
             self._funnel[stage] += 1
 
     def _rephrase(self, sender: _Sender, timestamp: float, text: str, entities: frozenset) -> None:

@@ -27,6 +27,7 @@ def _svg(figure, chart_id: str) -> str:
     plt.close(figure)
     text = buffer.getvalue()
     text = text[text.index("<svg"):]
+    text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.DOTALL)  # creator and date: noise
     # Prefix ids and their references so that two charts never clash on one page.
     text = re.sub(r'id="([^"]+)"', lambda m: f'id="{chart_id}-{m.group(1)}"', text)
     text = re.sub(r'url\(#([^)]+)\)', lambda m: f"url(#{chart_id}-{m.group(1)})", text)

@@ -45,15 +45,11 @@ class Pseudonymizer:
 
     def __init__(self, key: bytes) -> None:
         self._key = key
-        self._cache: dict[str, str] = {}
 
     def __call__(self, sender_id: str) -> str:
         """The pseudonym of `sender_id`."""
-        pseudonym = self._cache.get(sender_id)
-        if pseudonym is None:
-            digest = hmac.new(self._key, sender_id.encode("utf-8", "replace"), hashlib.sha256).hexdigest()
-            pseudonym = self._cache[sender_id] = f"c-{digest[:12]}"
-        return pseudonym
+        digest = hmac.new(self._key, sender_id.encode("utf-8", "replace"), hashlib.sha256).hexdigest()
+        return f"c-{digest[:12]}"
 
 
 def mask(text: str) -> str:

@@ -10,6 +10,8 @@ import html
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 
+import numpy as np
+
 from . import charts
 from .aggregate import Insights
 
@@ -83,18 +85,17 @@ def channel_label(channel: str) -> str:
 
 def percentile(sorted_values: Sequence[float], fraction: float) -> float:
     """The value below which `fraction` of `sorted_values` lie (nearest rank)."""
-    if not sorted_values:
+    if len(sorted_values) == 0:
         return 0.0
     rank = max(1, -(-len(sorted_values) * fraction // 1))
-    return sorted_values[int(rank) - 1]
+    return float(sorted_values[int(rank) - 1])
 
 
 def latency_summary(latencies: Sequence[float]) -> dict[str, float]:
-    """Replies, p50, p90, p95 and max of the reply latencies, in milliseconds."""
-    ordered = sorted(latencies)
-    ms = [value * 1000 for value in ordered]
+    """Replies, p50, p90, p95 and max of the reply latencies (seconds), in milliseconds."""
+    ms = np.sort(np.asarray(latencies, dtype=float)) * 1000
     return {"replies": len(ms), "p50": percentile(ms, 0.5), "p90": percentile(ms, 0.9),
-            "p95": percentile(ms, 0.95), "max": ms[-1] if ms else 0.0}
+            "p95": percentile(ms, 0.95), "max": float(ms[-1]) if len(ms) else 0.0}
 
 
 def _when(timestamp: float | None) -> str:
@@ -205,5 +206,5 @@ def _latency(i: Insights) -> str:
     rows = [("replies", summary["replies"])] + [(k, f"{summary[k]:.0f} ms") for k in ("p50", "p90", "p95", "max")]
     return _section("latency", "Reply latency",
                     "From the stored user message to the bot's first reply to it (the events' timestamps).",
-                    _figure(charts.histogram("latency", [v * 1000 for v in i.latencies], "milliseconds")),
+                    _figure(charts.histogram("latency", np.asarray(i.latencies, dtype=float) * 1000, "milliseconds")),
                     _table("latency", ("measure", "value"), rows, (1,)))
