@@ -2,8 +2,8 @@
 
 - `unanswered_nlu.yml`: one `- intent: TODO` block per group of similar messages, the NLU's likeliest intents
   as a comment above it. Replace TODO with an intent of bot/domain.yml (or delete the block), then move the
-  examples into bot/data/. Until every TODO is replaced, `rasa data validate` rejects the file (TODO is no
-  intent of the domain), so it cannot slip into training unlabelled.
+  examples into bot/data/. Until every TODO is replaced, `rasa data validate` warns that TODO is no intent of
+  the domain (and fails with --fail-on-warnings), so it cannot slip into training unnoticed.
 - `unanswered_faq.yml`: a YAML list of `{questions: [...], answer: TODO, sources: []}`, one per group, for
   questions the knowledge base should answer (knowledge/data/faq.yml).
 
@@ -35,7 +35,7 @@ def nlu_yaml(groups: Sequence[UnansweredGroup], period: str) -> str:
         'version: "3.1"',
         f"# Unanswered messages, {period}: one block per group of similar wordings, most frequent first.",
         "# Label each block: replace TODO with an intent of bot/domain.yml (or delete the block), then move it",
-        "# into bot/data/. `rasa data validate` rejects this file while a TODO is left.",
+        "# into bot/data/. `rasa data validate --fail-on-warnings` rejects this file while a TODO is left.",
         "nlu:",
     ]
     for group in groups:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import html
 import json
 import os
 import re
@@ -32,8 +33,9 @@ PLAN = "I'm a project engineer with 4 years' experience and I want to be an engi
 #: conversations as a user would have them (one list per sender)
 SCRIPTS = {
     "paths": ["How do I become an engineering director?", "how do I become an engineering director exactly?",
-              "What is PMP?"],
-    "lost": ["blorptastic quibbles zorg", f"zxqv wibble frobnicate, write to {EMAIL} or {PHONE}"],
+              f"no, I meant how to become a director. Mail me at {EMAIL} or call {PHONE}", "What is PMP?"],
+    "lost": ["blorptastic quibbles zorg", f"zxqv wibble frobnicate, write to {EMAIL} or {PHONE}",
+             f"blorptastic quibbles zorg, mail {EMAIL} or call {PHONE}", f"{EMAIL} {PHONE}"],
     "off-topic": ["what's the weather like on mars?", "tell me a joke"],
     "plan": [PLAN, "mechanical engineering", "can I talk to a mentor?"],
     "money": ["How much does an engineering manager make?", "which industries pay the most?", "thanks"],
@@ -96,6 +98,11 @@ class Tables(HTMLParser):
         """The rows of table `name` without its header (and without the "none in this period" row)."""
         rows = self.tables[name][1:]
         return [] if rows == [["none in this period"]] else rows
+
+
+def masked(text: str) -> str:
+    """The scripts' text as the report must show it: contact details masked, spaces folded."""
+    return " ".join(text.replace(EMAIL, "<email>").replace(PHONE, "<phone>").split())
 
 
 def number(text: str) -> int:
@@ -229,7 +236,7 @@ def test_rephrases_are_consecutive_messages_of_one_conversation(replayed) -> Non
     for turn in turns:
         by_pseudonym[pseudonym(turn["sender"])].append(turn["text"])
     for conversation, asked, _answered_by, then, _after in examples:
-        texts = [" ".join(t.split()) for t in by_pseudonym[conversation]]
+        texts = [masked(t) for t in by_pseudonym[conversation]]
         assert any(a == asked and b == then for a, b in zip(texts, texts[1:])), (conversation, asked, then)
     paths = pseudonym(replayed["senders"]["paths"])
     assert [paths, SCRIPTS["paths"][0], "action_show_path", SCRIPTS["paths"][1]] == examples[0][:4] or any(
@@ -275,11 +282,17 @@ def test_no_sender_id_email_or_phone_on_the_page(replayed) -> None:
     for sender in senders.values():
         assert sender not in page and RUN not in page
     assert EMAIL not in page and "555 123 4567" not in page and "jane.doe" not in page
-    lost = [t for t in replayed["turns"] if t["sender"] == senders["lost"] and EMAIL in t["text"]]
-    assert lost, "the message with contact details is not in the tracker store"
-    unanswered = outcome(lost[0]["names"]) != "answered" or (lost[0]["confidence"] or 1.0) < LOW_CONFIDENCE
-    assert unanswered, "the message with contact details should be unanswered, so that its masked form is shown"
-    assert "zxqv wibble frobnicate, write to &lt;email&gt; or &lt;phone&gt;" in page
+    shown = 0
+    for turn in replayed["turns"]:
+        if EMAIL not in turn["text"]:
+            continue
+        shown_as = html.escape(masked(turn["text"]))
+        kind = outcome(turn["names"])
+        if kind in ("fallback", "not covered") or (kind == "answered" and turn["confidence"] < LOW_CONFIDENCE):
+            assert shown_as in page, "an unanswered message is missing from the page"
+        shown += shown_as in page
+    # the correction in the "paths" conversation is a rephrase, listed with its contact details masked
+    assert shown, "no message with contact details is on the page, masked"
     assert pseudonym(senders["lost"]) in page
 
 
@@ -325,8 +338,10 @@ def test_export_loads_in_rasa_data_validate_once_labelled(replayed, tmp_path: Pa
     validate = [str(Path(sys.executable).parent / "rasa"), "data", "validate", "--config", "config.yml",
                 "--domain", "bot/domain.yml", "--data", str(data)]
     (data / "unanswered_nlu.yml").write_text(exported)
-    unlabelled = subprocess.run(validate, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600)
-    assert unlabelled.returncode != 0, "a file still holding TODO must not validate"
+    unlabelled = subprocess.run([*validate, "--fail-on-warnings"], cwd=REPO_ROOT, env=env, capture_output=True,
+                                text=True, timeout=600)
+    assert unlabelled.returncode != 0, "a file still holding TODO must not pass --fail-on-warnings"
+    assert "labeled with intent 'TODO'" in unlabelled.stdout + unlabelled.stderr
     # Label as an author would: the likeliest intent named in each block's comment, else out_of_scope.
     labelled, likely = [], "out_of_scope"
     for line in exported.splitlines():
@@ -337,3 +352,5 @@ def test_export_loads_in_rasa_data_validate_once_labelled(replayed, tmp_path: Pa
     (data / "unanswered_nlu.yml").write_text("\n".join(labelled) + "\n")
     checked = subprocess.run(validate, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert checked.returncode == 0, checked.stdout[-3000:] + checked.stderr[-3000:]
+    assert "'TODO'" not in checked.stdout + checked.stderr
+    assert "Loading" in checked.stdout + checked.stderr or "Validating" in checked.stdout + checked.stderr
