@@ -148,8 +148,8 @@ web: $(WEB_DEPS) | $(STAMP) ## serve web/ (demo page + chat widget) on 127.0.0.1
 	@echo "==> [web] Demo page: http://127.0.0.1:$(WEB_PORT)/ (its widget talks to make serve on http://127.0.0.1:$(RASA_PORT))"
 	@$(BIN)/python web/serve.py --host 127.0.0.1 --port $(WEB_PORT) --server-url http://127.0.0.1:$(RASA_PORT)
 
-insights: | $(STAMP) ## report for bot authors: var/insights/index.html from the tracker store (SINCE=30d)
-	$(BIN)/python -m bot.insights --since $(or $(SINCE),30d)
+insights: | $(STAMP) ## report for bot authors: var/insights/index.html from the tracker store (SINCE=30d, OUT=dir)
+	$(BIN)/python -m bot.insights --since $(or $(SINCE),30d)$(if $(OUT), --out $(OUT))
 
 # ------------------------------------------------------------------ checks
 validate: | $(STAMP) ## check bot/domain.yml and bot/data for inconsistencies

@@ -138,3 +138,15 @@ def test_the_pseudonym_key_is_made_once_and_kept_private(tmp_path: Path, monkeyp
     assert key_file.stat().st_mode & 0o777 == 0o600
     monkeypatch.setenv(privacy.KEY_ENV, "from-the-environment")
     assert privacy.load_key(key_file) == b"from-the-environment"
+
+
+def test_make_insights_writes_the_report(tmp_path: Path, recent_store: str) -> None:
+    env = dict(os.environ, TRACKER_STORE_URL=recent_store, CAREERBOT_INSIGHTS_KEY="cli-test-key")
+    for name in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"):
+        env.pop(name, None)
+    out = tmp_path / "make-out"
+    result = subprocess.run(["make", "insights", "SINCE=all", f"OUT={out}"], cwd=REPO_ROOT, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "5 conversations, 6 messages, 3 unanswered (all stored conversations)" in result.stdout
+    assert (out / "index.html").read_text().count("<svg") == 9
