@@ -64,8 +64,11 @@ def collect(url: str, since: float | None, until: float, low_confidence: float =
     engine = store.open_store(url)
     try:
         pseudonymize = privacy.Pseudonymizer(key if key is not None else privacy.load_key())
-        bar = store.Progress(store.count_events(engine, since) if progress is not False else 0,
-                             "reading conversations", enabled=progress)
+        if progress is None:
+            progress = sys.stderr.isatty()
+        # Counting costs one more pass over the table: only for the progress bar of a terminal.
+        bar = store.Progress(store.count_events(engine, since) if progress else 0, "reading conversations",
+                             enabled=progress)
         try:
             aggregator = Aggregator(pseudonymize, since, until, low_confidence)
             aggregator.add_all(store.read_events(engine, since, batch_size, progress=bar))

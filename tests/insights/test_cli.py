@@ -1,11 +1,15 @@
 """`python -m bot.insights` as an author runs it: the report, the export, retention, and bad command lines."""
 from __future__ import annotations
 
+import fcntl
 import os
+import pty
 import re
 import sqlite3
+import struct
 import subprocess
 import sys
+import termios
 import time
 from pathlib import Path
 
@@ -150,3 +154,27 @@ def test_make_insights_writes_the_report(tmp_path: Path, recent_store: str) -> N
     assert result.returncode == 0, result.stdout + result.stderr
     assert "5 conversations, 6 messages, 3 unanswered (all stored conversations)" in result.stdout
     assert (out / "index.html").read_text().count("<svg") == 9
+
+
+def test_a_progress_bar_on_a_terminal_only(tmp_path: Path, recent_store: str) -> None:
+    env = dict(os.environ, TRACKER_STORE_URL=recent_store, CAREERBOT_INSIGHTS_KEY="cli-test-key",
+               PYTHONPATH=str(REPO_ROOT))
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    process = subprocess.Popen([sys.executable, "-m", "bot.insights", "--since", "all", "--out", str(tmp_path)],
+                               cwd=REPO_ROOT, env=env, stdin=slave, stdout=slave, stderr=slave)
+    os.close(slave)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(master)
+    assert process.wait(timeout=300) == 0
+    assert re.search(rb"reading conversations: 100%\|", output), output.decode(errors="replace")
+    piped = run(tmp_path, recent_store, "--since", "all", "--out", str(tmp_path))
+    assert piped.returncode == 0 and "reading conversations" not in piped.stderr + piped.stdout
