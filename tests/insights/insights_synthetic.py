@@ -86,8 +86,13 @@ def write_store(path: Path, conversations: list[Conversation], interleave: bool 
     """Create the events table at `path` (SQLite) and write the conversations; the store's URL.
 
     With `interleave`, rows of different conversations are written in timestamp order, as a live bot would."""
-    url = f"sqlite:///{path}"
+    return write_store_url(f"sqlite:///{path}", conversations, interleave)
+
+
+def write_store_url(url: str, conversations: list[Conversation], interleave: bool = True) -> str:
+    """Create (afresh) the events table in the database at `url` and write the conversations; `url`."""
     engine = sa.create_engine(url, future=True)
+    store.metadata.drop_all(engine)
     store.metadata.create_all(engine)
     rows = [row for conversation in conversations for row in conversation.rows]
     if interleave:
