@@ -238,9 +238,9 @@ def test_rephrases_are_consecutive_messages_of_one_conversation(replayed) -> Non
     for conversation, asked, _answered_by, then, _after in examples:
         texts = [masked(t) for t in by_pseudonym[conversation]]
         assert any(a == asked and b == then for a, b in zip(texts, texts[1:])), (conversation, asked, then)
+    # "how do I become an engineering director exactly?" right after the answer to the same question
     paths = pseudonym(replayed["senders"]["paths"])
-    assert [paths, SCRIPTS["paths"][0], "action_show_path", SCRIPTS["paths"][1]] == examples[0][:4] or any(
-        row[:4] == [paths, SCRIPTS["paths"][0], "action_show_path", SCRIPTS["paths"][1]] for row in examples)
+    assert [paths, SCRIPTS["paths"][0], "action_show_path", SCRIPTS["paths"][1]] in [row[:4] for row in examples]
     assert {name: number(n) for name, n in tables.body("rephrased-answers")} == dict(
         Counter(row[2] for row in examples))
 
