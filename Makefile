@@ -37,7 +37,7 @@ else
 KB_TARGET := var/careerbot.db
 endif
 
-.PHONY: help venv setup kb nlu-model train web-deps browser-deps services actions run serve web validate lint test scale-test bench clean
+.PHONY: help venv setup kb nlu-model train web-deps browser-deps services actions run serve web validate lint test scale-test bench insights clean
 
 help: ## list the targets
 	@echo "careerbot: an engineering-management career mentor chatbot."
@@ -147,6 +147,9 @@ serve: setup $(MODEL) ## serve REST + socket.io on 127.0.0.1:RASA_PORT with the 
 web: $(WEB_DEPS) | $(STAMP) ## serve web/ (demo page + chat widget) on 127.0.0.1:WEB_PORT; run make serve beside it
 	@echo "==> [web] Demo page: http://127.0.0.1:$(WEB_PORT)/ (its widget talks to make serve on http://127.0.0.1:$(RASA_PORT))"
 	@$(BIN)/python web/serve.py --host 127.0.0.1 --port $(WEB_PORT) --server-url http://127.0.0.1:$(RASA_PORT)
+
+insights: | $(STAMP) ## report for bot authors: var/insights/index.html from the tracker store (SINCE=30d, OUT=dir)
+	$(BIN)/python -m bot.insights --since $(or $(SINCE),30d)$(if $(OUT), --out $(OUT))
 
 # ------------------------------------------------------------------ checks
 validate: | $(STAMP) ## check bot/domain.yml and bot/data for inconsistencies
