@@ -30,6 +30,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.channels.slack_format import button_blocks, clean_user_text, text_blocks, to_mrkdwn
@@ -57,9 +61,9 @@ class SignatureCheck(enum.Enum):
     """Outcome of checking a request's X-Slack-Signature."""
 
     VALID = "valid"
-    MALFORMED = "malformed"  # missing or non-numeric timestamp
+    MALFORMED = "malformed"  # missing, non-numeric or non-ASCII timestamp
     STALE = "stale"  # timestamp outside the replay window
-    INVALID = "invalid"  # missing or wrong signature
+    INVALID = "invalid"  # missing, non-ASCII or wrong signature
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -71,13 +75,15 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
 def check_signature(secret: str, timestamp: str | None, signature: str | None, body: bytes,
                     now: float) -> SignatureCheck:
     """Check a Slack request signature and its timestamp against the replay window."""
-    try:
-        sent_at = int(timestamp or "")
-    except ValueError:
+    # Only ASCII digits: int() would also accept other scripts' digits, and compare_digest() raises on
+    # non-ASCII text, so both headers are checked (and compared) as ASCII bytes.
+    if not timestamp or not timestamp.isascii() or not timestamp.isdigit():
         return SignatureCheck.MALFORMED
-    if abs(now - sent_at) > MAX_CLOCK_SKEW_SECONDS:
+    if abs(now - int(timestamp)) > MAX_CLOCK_SKEW_SECONDS:
         return SignatureCheck.STALE
-    if not signature or not hmac.compare_digest(sign(secret, str(timestamp), body), signature):
+    if not signature or not signature.isascii():
+        return SignatureCheck.INVALID
+    if not hmac.compare_digest(sign(secret, timestamp, body).encode(), signature.encode()):
         return SignatureCheck.INVALID
     return SignatureCheck.VALID
 
@@ -113,15 +119,29 @@ class SeenCache:
 
 @dataclass(frozen=True)
 class SlackTurn:
-    """One thing a Slack user said to the bot: where to answer and the keys that identify the delivery."""
+    """One thing a Slack user said to the bot: where to answer and the keys that identify the delivery.
+
+    `thread_ts` is the thread to answer in, or None to answer at the top level of `channel` (a top-level
+    direct message is answered in the DM itself); `ts` is the message's own timestamp. `notice` is a
+    message to post before the answer (e.g. that an attached file was not read); `text` may then be empty.
+    """
 
     text: str
     user: str
     channel: str
-    thread_ts: str
+    thread_ts: str | None
     keys: tuple[str, ...]
     message_id: str | None = None
     team: str | None = None
+    ts: str | None = None
+    notice: str | None = None
+
+
+# A DM with a file: the bot reads no file, and says so instead of staying silent.
+FILE_NOTICE = ("I can only read text, so I didn't look at the file you sent. "
+               "Please type your question as a message.")
+# Message subtypes a user's own message can carry and still be answered (anything else is an edit, a join...).
+_USER_SUBTYPES = {None, "", "file_share", "thread_broadcast"}
 
 
 def _bot_user_ids(envelope: Mapping[str, Any]) -> set[str]:
@@ -131,11 +151,18 @@ def _bot_user_ids(envelope: Mapping[str, Any]) -> set[str]:
     return {i for i in ids if i}
 
 
+def is_direct_channel(channel: str) -> bool:
+    """True for a direct-message channel id (Slack's DM ids start with D)."""
+    return channel.startswith("D")
+
+
 def turn_from_event(envelope: Mapping[str, Any]) -> SlackTurn | None:
     """The user turn in an Events API `event_callback`, or None for events the bot must not answer.
 
-    Answered: direct messages (`message` with channel_type `im`) and `app_mention`s. Ignored: bot
-    messages, the bot's own messages, message subtypes (edits, deletions, joins...), empty texts.
+    Answered: direct messages (`message` with channel_type `im`) and `app_mention`s. A top-level DM is
+    answered in the DM itself, a DM in a thread in that thread, a mention always in a thread. A DM with a
+    file gets FILE_NOTICE (and its text, if any, is answered). Ignored: bot messages, the bot's own
+    messages, message subtypes (edits, deletions, joins...), empty texts.
     """
     event = envelope.get("event")
     if envelope.get("type") != "event_callback" or not isinstance(event, Mapping):
@@ -148,33 +175,37 @@ def turn_from_event(envelope: Mapping[str, Any]) -> SlackTurn | None:
             return None
     elif kind != "app_mention":
         return None
-    if event.get("subtype") or event.get("bot_id") or event.get("bot_profile"):
+    if event.get("subtype") not in _USER_SUBTYPES or event.get("bot_id") or event.get("bot_profile"):
         return None
     if not (user and channel and ts) or user in bot_ids:
         return None
+    has_file = bool(event.get("files")) or event.get("subtype") == "file_share"
     raw = str(event.get("text") or "")
     drop = set(bot_ids)
     if kind == "app_mention" and raw.startswith("<@"):
         # The leading mention is the bot's even when the envelope lists no authorizations.
         drop.add(raw[2:].split(">", 1)[0].split("|", 1)[0])
     text = clean_user_text(raw, drop)
-    if not text:
+    if not text and not has_file:
         if kind != "app_mention":
             return None
         text = EMPTY_MENTION_PAYLOAD
     keys = [f"message:{channel}:{ts}"]
     if envelope.get("event_id"):
         keys.insert(0, f"event:{envelope['event_id']}")
-    return SlackTurn(text=text, user=user, channel=channel, thread_ts=event.get("thread_ts") or ts,
+    thread_ts = event.get("thread_ts") or (None if kind == "message" else ts)
+    return SlackTurn(text=text, user=user, channel=channel, thread_ts=thread_ts,
                      keys=tuple(keys), message_id=envelope.get("event_id") or ts,
-                     team=envelope.get("team_id") or event.get("team"))
+                     team=envelope.get("team_id") or event.get("team"), ts=ts,
+                     notice=FILE_NOTICE if has_file else None)
 
 
 def turn_from_interaction(payload: Mapping[str, Any]) -> SlackTurn | None:
     """The user turn in a `block_actions` payload (a button click), or None if it carries no payload.
 
-    A click answers in the thread of the message that held the button. Its delivery key is the
-    message, button and user, so a double click (or a redelivery) is answered once.
+    A click answers in the thread of the message that held the button; in a DM, a button on a top-level
+    message is answered at the top level. Its delivery key is the message, button and user, so a double
+    click (or a redelivery) is answered once.
     """
     if payload.get("type") != "block_actions":
         return None
@@ -188,12 +219,15 @@ def turn_from_interaction(payload: Mapping[str, Any]) -> SlackTurn | None:
     message = payload.get("message") or {}
     channel = (payload.get("channel") or {}).get("id") or container.get("channel_id")
     message_ts = message.get("ts") or container.get("message_ts")
-    thread_ts = message.get("thread_ts") or container.get("thread_ts") or message_ts
-    if not (user and channel and thread_ts):
+    thread_ts = message.get("thread_ts") or container.get("thread_ts")
+    if not (user and channel and (thread_ts or message_ts)):
         return None
+    if not thread_ts and not is_direct_channel(channel):
+        thread_ts = message_ts
     key = f"action:{channel}:{message_ts}:{action.get('action_id') or action.get('block_id')}:{user}"
     return SlackTurn(text=str(value), user=user, channel=channel, thread_ts=thread_ts, keys=(key,),
-                     message_id=action.get("action_ts"), team=(payload.get("team") or {}).get("id"))
+                     message_id=action.get("action_ts"), team=(payload.get("team") or {}).get("id"),
+                     ts=message_ts)
 
 
 def conversation_id(turn: SlackTurn, granularity: str) -> str:
@@ -201,7 +235,8 @@ def conversation_id(turn: SlackTurn, granularity: str) -> str:
     if granularity == "sender":
         return turn.user
     if granularity == "thread":
-        return f"{turn.user}_{turn.channel}_{turn.thread_ts}"
+        # The top level of a DM is one conversation; each thread is another.
+        return f"{turn.user}_{turn.channel}_{turn.thread_ts}" if turn.thread_ts else f"{turn.user}_{turn.channel}"
     return f"{turn.user}_{turn.channel}"
 
 
@@ -253,6 +288,18 @@ class CareerbotSlackBot(OutputChannel):
         await self.post(**dict(json_message))
 
 
+# A 429 from the Web API is retried after the Retry-After it names (up to this many times), so an answer is
+# delayed rather than lost; slack_sdk by default retries only connection errors.
+RATE_LIMIT_RETRIES = 3
+
+
+def web_client(token: str, api_url: str) -> AsyncWebClient:
+    """The Web API client: `token`, `api_url`, and retries for connection errors and 429s (after Retry-After)."""
+    return AsyncWebClient(token=token or None, base_url=api_url,
+                          retry_handlers=[AsyncConnectionErrorRetryHandler(),
+                                          AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)])
+
+
 @dataclass(frozen=True)
 class SlackSettings:
     """Where the channel's secrets and Web API come from once credentials and environment are merged."""
@@ -302,7 +349,7 @@ class CareerbotSlackInput(InputChannel):
         self.settings = settings
         self.seen = seen or SeenCache()
         self.clock = clock
-        self.client = AsyncWebClient(token=settings.bot_token or None, base_url=settings.api_url)
+        self.client = web_client(settings.bot_token, settings.api_url)
         self._tasks: set[asyncio.Task] = set()
         missing = [name for name, value in ((ENV_SIGNING_SECRET, settings.signing_secret),
                                             (ENV_BOT_TOKEN, settings.bot_token)) if not value]
@@ -333,10 +380,11 @@ class CareerbotSlackInput(InputChannel):
         verdict = check_signature(self.settings.signing_secret,
                                   request.headers.get("X-Slack-Request-Timestamp"),
                                   request.headers.get("X-Slack-Signature"), request.body, self.clock())
-        if verdict is SignatureCheck.INVALID:
-            return response.text("Invalid X-Slack-Signature.", status=HTTPStatus.UNAUTHORIZED)
-        if verdict is not SignatureCheck.VALID:
-            return response.text("Missing or stale X-Slack-Request-Timestamp.", status=HTTPStatus.BAD_REQUEST)
+        if verdict in (SignatureCheck.INVALID, SignatureCheck.MALFORMED):
+            return response.text("Missing or invalid X-Slack-Signature / X-Slack-Request-Timestamp.",
+                                 status=HTTPStatus.UNAUTHORIZED)
+        if verdict is SignatureCheck.STALE:
+            return response.text("Stale X-Slack-Request-Timestamp.", status=HTTPStatus.BAD_REQUEST)
 
         media_type = (request.headers.get("Content-Type") or "").split(";", 1)[0].strip().lower()
         try:
@@ -383,6 +431,10 @@ class CareerbotSlackInput(InputChannel):
                               input_channel=self.name(), message_id=turn.message_id,
                               metadata={"slack": {"user": turn.user, "channel": turn.channel,
                                                   "thread_ts": turn.thread_ts, "team": turn.team}})
+        if turn.notice:
+            await output.post(text=turn.notice)
+        if not turn.text:
+            return
         try:
             await on_new_message(message)
         except Exception:  # any failure must still leave the user a reply
