@@ -183,6 +183,9 @@ class FakeSlack:
                     args = json.loads(raw or "{}")
                 else:
                     args = {key: values[0] for key, values in parse_qs(raw).items()}
+                if "?" in self.path:  # some slack_sdk methods send their arguments as query parameters
+                    query = {key: values[0] for key, values in parse_qs(self.path.split("?", 1)[1]).items()}
+                    args = {**query, **args}
                 auth = self.headers.get("Authorization") or ""
                 token = auth[len("Bearer "):] if auth.startswith("Bearer ") else args.get("token", "")
                 path = self.path.split("?")[0]
