@@ -513,7 +513,8 @@ def system(trained_model: Path, action_server: Any, tmp_path_factory: pytest.Tem
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         health = _wait_until_up(f"http://127.0.0.1:{rasa_port}/webhooks/slack/", rasa, log, RASA_START_SECONDS)
-        assert json.loads(health) == {"status": "ok", "configured": True}
+        report = json.loads(health)
+        assert (report["status"], report["configured"], report["socket_mode"]) == ("ok", True, False)
         yield SlackSystem(webhook=f"http://127.0.0.1:{rasa_port}{WEBHOOK}", slack=slack)
     finally:
         _stop(rasa)
@@ -735,3 +736,22 @@ def test_a_dm_with_a_file_gets_i_can_only_read_text(system: SlackSystem) -> None
     assert "I can only read text" in notice.text
     system.settle("UFILE", "DFILE")
     assert len(system.replies("DFILE", None)) == 1
+
+
+@pytest.mark.e2e
+def test_slash_command_over_https_is_answered_privately(system: SlackSystem) -> None:
+    trigger = f"{time.time():.6f}"
+    response_url = f"{system.slack.response_url_base}{trigger}"
+    form = {"command": "/careerbot", "text": "what does an engineering director do?", "user_id": "UHTTPCMD",
+            "channel_id": "CHTTPCMD", "team_id": TEAM, "response_url": response_url, "trigger_id": trigger}
+    status, _, body = system.post(urlencode(form).encode(), content_type="application/x-www-form-urlencoded")
+    assert status == 200 and body == b""
+    path = "/response/" + trigger
+    [answer] = system.slack.wait_for(lambda calls: any(c.args.get("response_url") == path for c in calls),
+                                     method="response_url")
+    assert answer.args["response_type"] == "ephemeral"
+    assert _has_all(answer.args["text"], DIRECTOR_DUTIES)
+    assert [c for c in system.slack.calls() if c.channel == "CHTTPCMD"] == []
+    # The same command delivered again (a retry) is not answered twice.
+    status, headers, _ = system.post(urlencode(form).encode(), content_type="application/x-www-form-urlencoded")
+    assert status == 200 and headers.get("X-Slack-No-Retry") == "1"
