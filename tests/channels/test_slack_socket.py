@@ -315,6 +315,43 @@ def test_app_home_shows_the_users_own_profile_and_plan_and_refreshes(socket_syst
 
 
 @pytest.mark.e2e
+def test_a_home_tab_button_is_answered_in_the_users_dm(socket_system: SocketSystem) -> None:
+    user = "UHCLICK"
+    payload = {"type": "block_actions", "user": {"id": user, "team_id": slack_fixtures.TEAM},
+               "api_app_id": "AAPP", "team": {"id": slack_fixtures.TEAM},
+               "container": {"type": "view", "view_id": "VHOME1"}, "trigger_id": "1.2.3",
+               "view": {"id": "VHOME1", "type": "home"},
+               "actions": [{"action_id": "home_question_1", "block_id": "q", "type": "button",
+                            "value": '/ask_role_duties{"role": "engineering director"}',
+                            "text": {"type": "plain_text", "text": "What does an engineering director do?"},
+                            "action_ts": f"{time.time():.6f}"}]}
+    envelope_id = socket_system.sockets.send("interactive", payload)
+    _acks_ok(socket_system, envelope_id)
+    dm = "D" + user[-4:]  # the fake's DM id for this user (conversations.open)
+    [reply] = socket_system.wait_replies(dm)
+    assert _has_all(reply.text, DIRECTOR_DUTIES)
+
+
+@pytest.mark.e2e
+def test_an_unavailable_mentor_is_never_offered(socket_system: SocketSystem) -> None:
+    # The directory's only CTO (Casey Mockup, U0EXAMPLE5) is unavailable.
+    socket_system.dm("UCTO", "DCTO", "can I talk to a mentor who is a CTO?")
+    [offer] = socket_system.wait_replies("DCTO")
+    socket_system.dm("UCTO", "DCTO", "I want to become a CTO, can you connect me with a mentor?")
+    offers = socket_system.wait_replies("DCTO", count=2)
+    for message in offers:
+        seen = message.text + json.dumps(message.blocks)
+        assert "Casey Mockup" not in seen and "U0EXAMPLE5" not in seen
+    # No match: the bot offers the roles available mentors hold, and CTO is not one of them.
+    assert offers[-1].buttons and not [b for b in offers[-1].buttons if "chief technology officer" in b["value"]]
+    # Asking for the unavailable mentor by id (an old button) does not introduce them either.
+    socket_system.dm("UCTO", "DCTO", '/request_mentor_intro{"mentor": "U0EXAMPLE5"}')
+    [*_, refusal] = socket_system.wait_replies("DCTO", count=3)
+    assert "isn't taking mentoring chats" in refusal.text
+    assert not [c for c in socket_system.slack.calls("conversations.open") if "U0EXAMPLE5" in str(c.args)]
+
+
+@pytest.mark.e2e
 def test_reconnects_after_a_dropped_socket_and_after_disconnect(socket_system: SocketSystem) -> None:
     sockets = socket_system.sockets
     before = sockets.open_connections()
