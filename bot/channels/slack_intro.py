@@ -35,7 +35,7 @@ class IntroRequest:
     mentor_name: str
     goal: str = ""  # e.g. "become an engineering director"
     about: str = ""  # e.g. "a project engineer with 4 years of experience"
-    why: str = ""  # e.g. "works as an engineering director today"
+    why: str = ""  # third person, after the mentor's first name: "works as an engineering director today"
 
 
 def intro_from_json(message: Mapping[str, Any]) -> IntroRequest | None:
@@ -56,7 +56,8 @@ def intro_text(mentee: str, request: IntroRequest) -> str:
     who = f"<@{mentee}>" + (f" is {request.about}" if request.about else " asked to meet a mentor")
     lines.append(who + (f" and wants to {request.goal}." if request.goal else "."))
     if request.why:
-        lines.append(f"<@{request.mentor}>, I suggested you because you {request.why}.")
+        first = request.mentor_name.split()[0]
+        lines.append(f"I suggested <@{request.mentor}> because {first} {request.why}.")
     lines.append("Over to you: a short chat when it suits you both.")
     return "\n".join(lines)
 

@@ -150,14 +150,50 @@ def test_home_mentors_come_from_the_knowledge_base_and_skip_unavailable_ones(kb_
 def test_intro_text_says_who_asks_their_goal_and_why_this_mentor() -> None:
     request = intro_from_json({"careerbot_intro": {
         "mentor": "U0EXAMPLE1", "mentor_name": "Alex Example", "goal": "become an engineering director",
-        "about": "a project engineer with 4 years of experience", "why": "work as an engineering director today"}})
+        "about": "a project engineer with 4 years of experience", "why": "works as an engineering director today"}})
     assert request is not None
     text = intro_text("UMENTEE", request)
     assert "<@UMENTEE> is a project engineer with 4 years of experience and wants to become an engineering " \
            "director." in text
-    assert "<@U0EXAMPLE1>, I suggested you because you work as an engineering director today." in text
+    assert "I suggested <@U0EXAMPLE1> because Alex works as an engineering director today." in text
     assert intro_from_json({"careerbot_intro": {"mentor": "not an id", "mentor_name": "X"}}) is None
     assert intro_from_json({"text": "hi"}) is None
+
+
+class _RecordingClient:
+    """Stands in for AsyncWebClient: records calls, opens group DMs like Slack (ids start with G)."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+
+    async def conversations_open(self, **kwargs: Any) -> dict[str, Any]:
+        self.calls.append(("conversations.open", kwargs))
+        return {"ok": True, "channel": {"id": "G" + kwargs["users"].replace(",", "")[-6:]}}
+
+    async def chat_postMessage(self, **kwargs: Any) -> dict[str, Any]:  # noqa: N802 - slack_sdk's name
+        self.calls.append(("chat.postMessage", kwargs))
+        return {"ok": True}
+
+
+def test_the_output_channel_performs_an_intro_once_a_day(tmp_path: Path) -> None:
+    from bot.channels.slack import CareerbotSlackBot
+
+    client = _RecordingClient()
+    intros = IntroLog(sa.create_engine(f"sqlite:///{tmp_path / 'intros.db'}"))
+    output = CareerbotSlackBot(client, "DMENTEE", None, "UMENTEE", intros)  # type: ignore[arg-type]
+    payload = {"careerbot_intro": {"mentor": "U0EXAMPLE1", "mentor_name": "Alex Example",
+                                   "goal": "become an engineering director", "why": "works as one today"}}
+    asyncio.run(output.send_response("UMENTEE_DMENTEE", {"custom": payload}))
+    opened, intro, notice = client.calls
+    assert opened == ("conversations.open", {"users": "UMENTEE,U0EXAMPLE1"})
+    assert intro[0] == "chat.postMessage" and intro[1]["channel"].startswith("G")
+    assert "<@UMENTEE>" in intro[1]["text"] and "<@U0EXAMPLE1>" in intro[1]["text"]
+    assert notice[1]["channel"] == "DMENTEE" and "introduced you to Alex Example" in notice[1]["text"]
+    client.calls.clear()
+    asyncio.run(output.send_response("UMENTEE_DMENTEE", {"custom": payload}))
+    [(method, again)] = client.calls  # no second group DM, no second intro
+    assert method == "chat.postMessage" and again["channel"] == "DMENTEE"
+    assert "already introduced you to Alex Example today" in again["text"]
 
 
 # ---------------------------------------------------------------------------------------------------
