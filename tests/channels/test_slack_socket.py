@@ -421,3 +421,12 @@ def test_every_envelope_was_acked_within_100_ms(socket_system: SocketSystem) -> 
     print(f"ack times over {len(times)} envelopes: min {times[0]:.1f} ms, median {times[len(times) // 2]:.1f} ms, "
           f"max {times[-1]:.1f} ms")
     print("fake Socket Mode transcript:\n  " + "\n  ".join(socket_system.sockets.log))
+
+
+@pytest.mark.e2e
+def test_logs_hold_user_ids_but_never_message_text(socket_system: SocketSystem) -> None:
+    logs = "\n".join(replica.log_text() for replica in socket_system.replicas)
+    assert "USOCK1" in logs  # ids are logged
+    for text in ("What does an engineering director do", "project engineer with 4 years", "can I talk to a mentor"):
+        assert text.lower() not in logs.lower()
+    assert "Traceback" not in logs
