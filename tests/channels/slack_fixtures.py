@@ -230,3 +230,19 @@ def socket_system(trained_model: Path, action_server: Any, knowledge_db_url: str
             replica.stop()
         slack.stop()
         sockets.stop()
+
+
+def transcript(slack: Any, width: int = 110) -> str:
+    """What the fake Web API recorded, one line per call: method, status, where, and the start of the text."""
+    lines = []
+    for call in slack.all_calls():
+        args = call.args
+        where = " ".join(f"{key}={args[key]}" for key in ("channel", "thread_ts", "user", "users", "user_id",
+                                                           "response_url", "response_type") if args.get(key))
+        text = args.get("text") or ""
+        if not text and args.get("view"):
+            view = json.loads(args["view"]) if isinstance(args["view"], str) else args["view"]
+            text = " | ".join(b["text"]["text"] for b in view.get("blocks", []) if b.get("type") == "section")
+        text = " ".join(str(text).split())
+        lines.append(f"{call.method} {call.status} {where} :: {text[:width]}")
+    return "\n".join(lines)

@@ -755,3 +755,18 @@ def test_slash_command_over_https_is_answered_privately(system: SlackSystem) -> 
     # The same command delivered again (a retry) is not answered twice.
     status, headers, _ = system.post(urlencode(form).encode(), content_type="application/x-www-form-urlencoded")
     assert status == 200 and headers.get("X-Slack-No-Retry") == "1"
+
+
+@pytest.mark.e2e
+def test_every_web_api_call_used_the_bot_token(system: SlackSystem) -> None:
+    """Runs last: every call the fake recorded bore the bot token; prints the transcript."""
+    system.dm("ULAST", "DLAST", "What does an engineering director do?")
+    system.wait_replies("DLAST", None)
+    calls = [c for c in system.slack.all_calls() if c.method != "response_url"]
+    assert calls and all(c.token == TOKEN for c in calls)
+    fixtures = importlib.util.spec_from_file_location("careerbot_slack_fixtures_https",
+                                                      Path(__file__).with_name("slack_fixtures.py"))
+    module = importlib.util.module_from_spec(fixtures)
+    sys.modules[fixtures.name] = module  # dataclasses look their module up there
+    fixtures.loader.exec_module(module)
+    print("fake Web API transcript (HTTPS):\n" + module.transcript(system.slack))

@@ -388,6 +388,43 @@ def test_an_unavailable_mentor_is_never_offered(socket_system: SocketSystem) -> 
 
 
 @pytest.mark.e2e
+def test_request_an_intro_opens_a_group_dm_with_both_users_once_a_day(socket_system: SocketSystem) -> None:
+    user, dm, mentor = "UINTRO", "DINTRO", "U0EXAMPLE1"
+    socket_system.dm(user, dm, "I'm a project engineer with 4 years of experience and I want to become an "
+                               "engineering director")
+    socket_system.wait_replies(dm)
+    socket_system.dm(user, dm, "can I talk to a mentor?")
+    offer = socket_system.wait_replies(dm, count=2)[-1]
+    [button] = [b for b in offer.buttons if mentor in b["value"]]
+    click = {"type": "block_actions", "user": {"id": user, "team_id": slack_fixtures.TEAM}, "api_app_id": "AAPP",
+             "team": {"id": slack_fixtures.TEAM}, "channel": {"id": dm, "name": "directmessage"},
+             "container": {"type": "message", "message_ts": socket_system.ts(), "channel_id": dm},
+             "message": {"type": "message", "ts": socket_system.ts(), "text": offer.text},
+             "trigger_id": "1.2.3", "actions": [{**button, "block_id": "b", "action_ts": f"{time.time():.6f}"}]}
+    _acks_ok(socket_system, socket_system.sockets.send("interactive", click))
+    [opened] = socket_system.slack.wait_for(
+        lambda calls: any(user in str(c.args.get("users")) for c in calls), method="conversations.open")
+    assert sorted(opened.args["users"].split(",")) == sorted([user, mentor])
+    group = "G" + "".join(u[-4:] for u in sorted([user, mentor])).upper()
+    [intro] = socket_system.wait_replies(group)
+    assert f"<@{user}>" in intro.text and f"<@{mentor}>" in intro.text
+    assert "project engineer" in intro.text and "engineering director" in intro.text  # who asks, their goal
+    assert "because Alex works as an engineering director today" in intro.text  # why this mentor
+    [told] = [c for c in socket_system.wait_replies(dm, count=3)[2:]]
+    assert "introduced you to Alex Example" in told.text
+    # The same intro again the same day: the mentee is told, nobody is messaged again.
+    later = socket_system.ts()  # the button of a later mentor list (another message)
+    _acks_ok(socket_system, socket_system.sockets.send("interactive", {
+        **click, "actions": [{**button, "block_id": "b", "action_ts": f"{time.time():.6f}"}],
+        "container": {**click["container"], "message_ts": later}, "message": {**click["message"], "ts": later}}))
+    again = socket_system.wait_replies(dm, count=4)[-1]
+    assert "already introduced you to Alex Example today" in again.text
+    assert len(socket_system.replies(group)) == 1
+    assert len([c for c in socket_system.slack.calls("conversations.open") if user in str(c.args)]) == 1
+    print("intro transcript:", [opened.args, intro.text, told.text, again.text])
+
+
+@pytest.mark.e2e
 def test_reconnects_after_a_dropped_socket_and_after_disconnect(socket_system: SocketSystem) -> None:
     sockets = socket_system.sockets
     before = sockets.open_connections()
@@ -421,6 +458,7 @@ def test_every_envelope_was_acked_within_100_ms(socket_system: SocketSystem) -> 
     print(f"ack times over {len(times)} envelopes: min {times[0]:.1f} ms, median {times[len(times) // 2]:.1f} ms, "
           f"max {times[-1]:.1f} ms")
     print("fake Socket Mode transcript:\n  " + "\n  ".join(socket_system.sockets.log))
+    print("fake Web API transcript:\n" + slack_fixtures.transcript(socket_system.slack))
 
 
 @pytest.mark.e2e
