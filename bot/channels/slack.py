@@ -320,8 +320,8 @@ class CareerbotSlackBot(OutputChannel):
             if self.user is None or self.intros is None:
                 await self.post(text=FAILED_NOTICE)
                 return
-            notice = await introduce(self.client, self.intros, self.user, request)
-            await self.post(text=to_mrkdwn(notice), mrkdwn=True)
+            notice = await introduce(self.client, self.intros, self.user, request)  # already Slack mrkdwn
+            await self.post(text=notice, mrkdwn=True)
             return
         if INTRO_KEY in json_message:
             logger.error("Unusable mentor-intro payload for %s", self.user)

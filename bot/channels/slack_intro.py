@@ -21,6 +21,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 
 from bot.channels.slack_dedupe import IntroLog
+from bot.channels.slack_format import escape
 
 logger = logging.getLogger(__name__)
 
@@ -53,24 +54,24 @@ def intro_from_json(message: Mapping[str, Any]) -> IntroRequest | None:
 def intro_text(mentee: str, request: IntroRequest) -> str:
     """The intro posted in the group DM (Slack mrkdwn): who asks, their goal, why this mentor."""
     lines = [f"Hi <@{request.mentor}> and <@{mentee}>! careerbot here, with an introduction."]
-    who = f"<@{mentee}>" + (f" is {request.about}" if request.about else " asked to meet a mentor")
-    lines.append(who + (f" and wants to {request.goal}." if request.goal else "."))
+    who = f"<@{mentee}>" + (f" is {escape(request.about)}" if request.about else " asked to meet a mentor")
+    lines.append(who + (f" and wants to {escape(request.goal)}." if request.goal else "."))
     if request.why:
-        first = request.mentor_name.split()[0]
-        lines.append(f"I suggested <@{request.mentor}> because {first} {request.why}.")
+        first = escape(request.mentor_name.split()[0])
+        lines.append(f"I suggested <@{request.mentor}> because {first} {escape(request.why)}.")
     lines.append("Over to you: a short chat when it suits you both.")
     return "\n".join(lines)
 
 
 def introduced_notice(request: IntroRequest, group: str) -> str:
-    """What the mentee is told in their own conversation after the intro was posted."""
-    return (f"Done: I've introduced you to {request.mentor_name} in a group message with both of you "
+    """What the mentee is told in their own conversation after the intro was posted (Slack mrkdwn)."""
+    return (f"Done: I've introduced you to {escape(request.mentor_name)} in a group message with both of you "
             f"(<#{group}>). They'll see why I suggested them.")
 
 
 def already_notice(request: IntroRequest) -> str:
-    """What the mentee is told when the same intro was already sent within the day."""
-    return (f"I already introduced you to {request.mentor_name} today, so I won't send it again: "
+    """What the mentee is told when the same intro was already sent within the day (Slack mrkdwn)."""
+    return (f"I already introduced you to {escape(request.mentor_name)} today, so I won't send it again: "
             "your group message with them is in your Slack sidebar.")
 
 

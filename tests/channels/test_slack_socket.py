@@ -189,6 +189,7 @@ def test_the_output_channel_performs_an_intro_once_a_day(tmp_path: Path) -> None
     assert intro[0] == "chat.postMessage" and intro[1]["channel"].startswith("G")
     assert "<@UMENTEE>" in intro[1]["text"] and "<@U0EXAMPLE1>" in intro[1]["text"]
     assert notice[1]["channel"] == "DMENTEE" and "introduced you to Alex Example" in notice[1]["text"]
+    assert f"(<#{intro[1]['channel']}>)" in notice[1]["text"]  # a link to the group DM, not escaped
     client.calls.clear()
     asyncio.run(output.send_response("UMENTEE_DMENTEE", {"custom": payload}))
     [(method, again)] = client.calls  # no second group DM, no second intro
@@ -402,8 +403,9 @@ def test_request_an_intro_opens_a_group_dm_with_both_users_once_a_day(socket_sys
              "message": {"type": "message", "ts": socket_system.ts(), "text": offer.text},
              "trigger_id": "1.2.3", "actions": [{**button, "block_id": "b", "action_ts": f"{time.time():.6f}"}]}
     _acks_ok(socket_system, socket_system.sockets.send("interactive", click))
-    [opened] = socket_system.slack.wait_for(
-        lambda calls: any(user in str(c.args.get("users")) for c in calls), method="conversations.open")
+    socket_system.slack.wait_for(lambda calls: any(user in str(c.args.get("users")) for c in calls),
+                                 method="conversations.open")
+    [opened] = [c for c in socket_system.slack.calls("conversations.open") if user in str(c.args.get("users"))]
     assert sorted(opened.args["users"].split(",")) == sorted([user, mentor])
     group = "G" + "".join(u[-4:] for u in sorted([user, mentor])).upper()
     [intro] = socket_system.wait_replies(group)
@@ -411,7 +413,7 @@ def test_request_an_intro_opens_a_group_dm_with_both_users_once_a_day(socket_sys
     assert "project engineer" in intro.text and "engineering director" in intro.text  # who asks, their goal
     assert "because Alex works as an engineering director today" in intro.text  # why this mentor
     [told] = [c for c in socket_system.wait_replies(dm, count=3)[2:]]
-    assert "introduced you to Alex Example" in told.text
+    assert "introduced you to Alex Example" in told.text and f"<#{group}>" in told.text
     # The same intro again the same day: the mentee is told, nobody is messaged again.
     later = socket_system.ts()  # the button of a later mentor list (another message)
     _acks_ok(socket_system, socket_system.sockets.send("interactive", {
