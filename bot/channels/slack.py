@@ -627,6 +627,11 @@ class CareerbotSlackInput(InputChannel):
             return
         logger.info("Slack message from %s in %s", turn.user, turn.channel)
         logger.debug("Slack message text from %s: %r", turn.user, turn.text)
+        direct = is_direct_channel(turn.channel)
+        if direct and turn.user not in self._published:
+            # First DM turn of this user on this server: remember the Home as it is before the turn, so a
+            # change made by this turn is published even if another server published the Home before.
+            await self._refresh_home(turn.user, turn.channel, only_if_changed=True)
         try:
             await on_new_message(self._message(turn.text, output, turn))
         except Exception:  # any failure must still leave the user a reply
@@ -634,7 +639,7 @@ class CareerbotSlackInput(InputChannel):
                              turn.thread_ts)
             await output.post(text=APOLOGY)
             return
-        if is_direct_channel(turn.channel):
+        if direct:
             self._dm_channels[turn.user] = turn.channel
             await self._refresh_home(turn.user, turn.channel, only_if_changed=True)
 
@@ -720,7 +725,8 @@ class CareerbotSlackInput(InputChannel):
         return Taken.ANSWERING
 
     async def _refresh_home(self, user: str, channel: str | None, only_if_changed: bool) -> None:
-        """Publish the user's Home (views.publish); after a DM turn only when it changed."""
+        """Publish the user's Home (views.publish); with `only_if_changed`, only when it differs from the state
+        this server last saw (the first time, just remember the state)."""
         if channel is None:
             return
         granularity = self.settings.conversation_granularity

@@ -325,9 +325,11 @@ def _home_views(system: SocketSystem, user: str) -> list[dict[str, Any]]:
 @pytest.mark.e2e
 def test_app_home_shows_the_users_own_profile_and_plan_and_refreshes(socket_system: SocketSystem) -> None:
     user, dm = "UHOME", "DHOME"
+    first_replica, other_replica = [c.number for c in socket_system.sockets.open_connections()][:2]
     opened = {"type": "app_home_opened", "user": user, "channel": dm, "tab": "home",
               "event_ts": socket_system.ts()}
-    envelope_id = socket_system.sockets.send("events_api", slack_fixtures.envelope(opened, "EvHOME1"))
+    envelope_id = socket_system.sockets.send("events_api", slack_fixtures.envelope(opened, "EvHOME1"),
+                                             to=first_replica)
     _acks_ok(socket_system, envelope_id)
     socket_system.slack.wait_for(lambda calls: bool(_home_views(socket_system, user)), method="views.publish")
     first = json.dumps(_home_views(socket_system, user)[0])
@@ -336,9 +338,10 @@ def test_app_home_shows_the_users_own_profile_and_plan_and_refreshes(socket_syst
     # Another user's profile, in their own DM: never shown on UHOME's Home.
     socket_system.dm("UOTHER", "DOTHER", "I'm a civil engineer with 9 years' experience and I want to be a CTO")
     socket_system.wait_replies("DOTHER")
-    # The user tells their profile in the DM: the Home is published again, with profile and plan.
+    # The user tells their profile in the DM, through the other replica: the Home is published again, with
+    # profile and plan.
     socket_system.dm(user, dm, "I'm a project engineer with 4 years' experience and I want to be an "
-                               "engineering director, what's my plan?")
+                               "engineering director, what's my plan?", to=other_replica)
     socket_system.wait_replies(dm)
     socket_system.slack.wait_for(lambda calls: len(_home_views(socket_system, user)) >= 2, method="views.publish")
     latest = json.dumps(_home_views(socket_system, user)[-1])
