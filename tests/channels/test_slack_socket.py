@@ -58,6 +58,47 @@ def test_reconnect_backoff_doubles_up_to_the_cap_and_resets_after_a_quiet_period
     assert backoff.next_delay() == 0.0
 
 
+def test_apps_connections_open_failures_are_retried_with_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    from slack_sdk.errors import SlackApiError
+
+    from bot.channels import slack_socket
+
+    slept: list[float] = []
+
+    async def fake_sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    class FlakyWebClient:
+        """apps.connections.open fails three times (network, server error, ratelimit-free API error)."""
+
+        def __init__(self) -> None:
+            self.calls = 0
+
+        async def apps_connections_open(self, app_token: str) -> dict[str, str]:
+            self.calls += 1
+            if self.calls == 1:
+                raise ConnectionError("connection refused")
+            if self.calls <= 3:
+                raise SlackApiError("server error", {"ok": False, "error": "internal_error"})
+            return {"url": "ws://127.0.0.1:1/link"}
+
+    async def run() -> tuple[str, int, int]:
+        monkeypatch.setattr(slack_socket.asyncio, "sleep", fake_sleep)
+        web = FlakyWebClient()
+        client = slack_socket.CareerbotSocketModeClient(app_token="xapp-1", web_client=web)  # type: ignore[arg-type]
+        try:
+            url = await client.issue_new_wss_url()
+        finally:
+            client.closed = True
+            client.message_processor.cancel()
+            await client.aiohttp_client_session.close()
+        return url, web.calls, client.connections_opened
+
+    url, calls, opened = asyncio.run(run())
+    assert (url, calls, opened) == ("ws://127.0.0.1:1/link", 4, 1)
+    assert slept == [0.5, 1.0, 2.0]  # no wait before the first attempt, then doubling
+
+
 def test_delivery_log_lets_exactly_one_claimer_win(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'shared.db'}"
     first, second = DeliveryLog.from_url(url), DeliveryLog.from_url(url)  # two servers
