@@ -63,12 +63,14 @@ def open_session(sessions: SessionFactory | None) -> AbstractContextManager[Sess
 
 @dataclass
 class Message:
-    """One bot message: text and buttons, or a domain response with values for its placeholders."""
+    """One bot message: text and buttons, or a domain response with values for its placeholders, or a custom
+    payload for the channel to act on (e.g. the Slack mentor intro, bot/channels/slack_intro.py)."""
 
     text: str | None = None
     buttons: list[dict[str, str]] = field(default_factory=list)
     response: str | None = None
     values: dict[str, Any] = field(default_factory=dict)
+    custom: dict[str, Any] | None = None
 
 
 @dataclass
@@ -320,7 +322,7 @@ class KnowledgeAction(KnowledgeRun, Action, ABC):
             return self.fail_politely(dispatcher, tracker)
         for message in reply.messages:
             dispatcher.utter_message(text=message.text, buttons=message.buttons or None,
-                                     response=message.response, **message.values)
+                                     response=message.response, json_message=message.custom, **message.values)
         events: list[EventType] = [SlotSet(slot, value) for slot, value in reply.slots.items()]
         if reply.topic:
             events.append(SlotSet(n.TOPIC, reply.topic))

@@ -1,10 +1,13 @@
 """Hand-off to a human mentor: suggest up to three mentors from the directory (knowledge/data/mentors.yml)
-for the user's target role or question, and give what is needed to reach one (a Slack mention on Slack,
-the member ID and an intro message elsewhere). The bot never contacts anyone itself."""
+for the user's target role or question, and introduce the user to one. On Slack the intro is real: the
+action sends a `careerbot_intro` payload (who the mentor is, the user's background and goal, why this
+mentor) and the Slack channel opens a group DM with both and posts the intro (bot/channels/slack_intro.py,
+at most once a day per pair). Elsewhere the user gets the mentor's member ID and an intro message to send."""
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rasa_sdk import Tracker
 
@@ -21,6 +24,7 @@ from .base import Context, KnowledgeAction, Message, Reply
 
 MAX_MENTORS = 3
 SLACK_CHANNEL = "slack"  # the input channel name of bot/channels/slack.py (and of Rasa's own Slack channel)
+SLACK_INTRO = "careerbot_intro"  # the custom payload's key, read by bot/channels/slack_intro.py
 _AREA_KINDS = (n.CERTIFICATION, n.DEGREE, n.DISCIPLINE, n.SPECIALIZATION, n.INDUSTRY)
 
 
@@ -74,6 +78,28 @@ def intro_draft(mentor: m.Mentor, prof: p.Profile) -> str:
     first = mentor.name.split()[0]
     return (f"Hi {first}, careerbot suggested you as a mentor. {me}Could we have a short chat about my "
             "engineering-management career?")
+
+
+def slack_intro(mentor: m.Mentor, prof: p.Profile, why: str) -> dict[str, Any]:
+    """The custom payload asking the Slack channel to introduce the user to `mentor` (see the module doc)."""
+    about = ""
+    if prof.current is not None:
+        about = with_article(prof.current.name) + (f" with {years_of_experience(prof.years)}"
+                                                    if prof.years else "")
+    goal = f"become {with_article(prof.target.name)}" if prof.target is not None else ""
+    return {SLACK_INTRO: {"mentor": mentor.slack_user_id, "mentor_name": mentor.name, "about": about,
+                          "goal": goal, "why": why}}
+
+
+def why_this_mentor(ctx: Context, mentor: m.Mentor, prof: p.Profile) -> str:
+    """Why `mentor` suits the user, worded as the suggestion was (match_mentors on the user's goal), else the
+    mentor's role."""
+    if prof.target is not None:
+        chain = q.shortest_path(ctx.session, prof.current, prof.target) if prof.current is not None else None
+        wanted = Wanted((prof.target,), (), tuple(t.to_role for t in (chain or [])[:-1]))
+        for _, why in match_mentors([mentor], wanted):
+            return why
+    return f"works as {with_article(mentor.role.name)}"
 
 
 def mentor_buttons(matches: Sequence[tuple[m.Mentor, str]]) -> list[dict[str, str]]:
@@ -148,8 +174,11 @@ class ActionRequestMentorIntro(KnowledgeAction):
         if mentor.availability == "unavailable":
             return Reply([Message(response=n.UTTER_MENTOR_UNAVAILABLE, values={"mentor_name": mentor.name})],
                          self.topic)
-        draft = intro_draft(mentor, p.load_profile(ctx.session, ctx.tracker))
-        return Reply([Message(text=render_mentor_intro(mentor, on_slack(ctx.tracker), draft))], self.topic)
+        prof = p.load_profile(ctx.session, ctx.tracker)
+        if on_slack(ctx.tracker):
+            return Reply([Message(custom=slack_intro(mentor, prof, why_this_mentor(ctx, mentor, prof)))], self.topic)
+        draft = intro_draft(mentor, prof)
+        return Reply([Message(text=render_mentor_intro(mentor, draft))], self.topic)
 
     @staticmethod
     def find(ctx: Context) -> m.Mentor | None:

@@ -167,14 +167,29 @@ def test_no_directory_says_so(data):
     assert answer.buttons == []
 
 
-def test_intro_on_slack_mentions_the_mentor_and_drafts_a_message(ask):
+def test_intro_on_slack_asks_the_channel_to_introduce_the_user(ask):
     answer = ask(ActionRequestMentorIntro, '/request_mentor_intro{"mentor": "U0EXAMPLE1"}', n.REQUEST_MENTOR_INTRO,
                  [(n.MENTOR, "U0EXAMPLE1")], slots={n.CURRENT_ROLE: "project engineer", n.YEARS_EXPERIENCE: 4,
                                                    n.TARGET_ROLE: "engineering director"}, channel="slack")
-    assert answer.text.startswith("Here's <@U0EXAMPLE1>: send them a direct message on Slack.")
-    assert ("> Hi Alex, careerbot suggested you as a mentor. I'm a project engineer with 4 years of experience. "
-            "I'm aiming to become an engineering director. Could we have a short chat") in answer.text
-    assert "I can't send it for you" in answer.text
+    [message] = answer.messages
+    assert message["custom"] == {"careerbot_intro": {
+        "mentor": "U0EXAMPLE1", "mentor_name": "Alex Example",
+        "about": "a project engineer with 4 years of experience", "goal": "become an engineering director",
+        "why": "works as an engineering director today"}}
+    assert not message.get("text")
+    # Without a profile the intro still names the mentor; why falls back to their role.
+    bare = ask(ActionRequestMentorIntro, '/request_mentor_intro{"mentor": "U0EXAMPLE2"}', n.REQUEST_MENTOR_INTRO,
+               [(n.MENTOR, "U0EXAMPLE2")], channel="slack")
+    assert bare.messages[0]["custom"]["careerbot_intro"] == {
+        "mentor": "U0EXAMPLE2", "mentor_name": "Sam Sample", "about": "", "goal": "",
+        "why": "works as an engineering manager"}
+
+
+def test_an_unavailable_mentor_is_not_introduced_on_slack_either(ask):
+    away = ask(ActionRequestMentorIntro, '/request_mentor_intro{"mentor": "U0EXAMPLE5"}', n.REQUEST_MENTOR_INTRO,
+               [(n.MENTOR, "U0EXAMPLE5")], channel="slack")
+    assert "isn't taking mentoring chats" in away.text
+    assert not any(m.get("custom") for m in away.messages)
 
 
 def test_intro_elsewhere_gives_the_member_id(ask):

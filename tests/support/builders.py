@@ -84,6 +84,8 @@ def shown(message: dict[str, Any], responses: dict[str, Any], slots: dict[str, A
     the message's values and the slots, as Rasa's template generator fills it."""
     if message.get("text"):
         return message["text"]
+    if message.get("custom") and not message.get("response"):
+        return ""  # a payload for the channel to act on (the Slack mentor intro), no text of its own
     name = message.get("response")
     assert name in responses, f"response {name!r} is not in bot/domain.yml"
     values = {**slots, **{k: v for k, v in message.items() if k not in _NOT_VALUES}}

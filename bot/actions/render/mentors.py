@@ -27,7 +27,7 @@ def render_mentors(matches: Sequence[tuple[m.Mentor, str]], on_slack: bool, subj
         lines.append(f"{mentor_handle(mentor, on_slack)} — {with_article(mentor.role.name)}; {why}."
                      + (f" Also talks about {join_names(others)}." if others else "")
                      + f" {_availability(mentor)}.")
-    reach = ("Press a button to get an intro message to send them." if on_slack else
+    reach = ("Press a button and I'll introduce you to them in a group message." if on_slack else
              "They're on Slack: press a button for their member ID and an intro message to send them.")
     return paragraphs(f"Mentors for {subject}:\n" + bullets(lines), reach)
 
@@ -38,13 +38,11 @@ def render_no_mentor_match(subject: str, count: int) -> str:
             f"{subject}. Pick a role below to see who's there.")
 
 
-def render_mentor_intro(mentor: m.Mentor, on_slack: bool, draft: str) -> str:
-    """How to reach a mentor, with an intro message the user can send."""
-    if on_slack:
-        how = f"Here's {mentor_handle(mentor, True)}: send them a direct message on Slack."
-    else:
-        how = (f"{mentor.name} is on Slack (member ID {mentor.slack_user_id}): find them by name in Slack and send "
-               "them a direct message.")
+def render_mentor_intro(mentor: m.Mentor, draft: str) -> str:
+    """How to reach a mentor off Slack, with an intro message the user can send (on Slack the bot introduces
+    them itself: bot/channels/slack_intro.py)."""
+    how = (f"{mentor.name} is on Slack (member ID {mentor.slack_user_id}): find them by name in Slack and send "
+           "them a direct message.")
     when = f"They usually take mentoring chats: {mentor.hours}." if mentor.hours else ""
     return paragraphs(how, when, "A message you could send:\n> " + draft,
                       "I can't send it for you — I only suggest who to talk to.")
