@@ -10,22 +10,27 @@ Rasa 3.6 hides two failures by default:
   reaches the channel (bot.channels.rest answers 503) and the health check reports it.
 
 `PoliteActionEndpoint` also keeps one aiohttp session with keep-alive connections to the action server,
-where Rasa opens a new session and TCP connection for every call (profiled with py-spy; bench/RESULTS.md).
+where Rasa opens a new session and TCP connection for every call (profiled with py-spy; bench/RESULTS.md):
+the speed group "keepalive", read from `KEEP_ALIVE`.
 
-`install(agent)` is called by bot.channels.rest.RestInput when the server starts and before each message
-(cheap and idempotent: a model loaded later through the HTTP API gets a new agent).
+bot.rasa_plugins.patches installs these for every Rasa server careerbot starts (any channel, `rasa shell`
+included): `polite_agent_init` wraps Agent.__init__ (every agent, also one loaded later through the HTTP
+API, gets the polite endpoint before its processor is made) and `unwrapped_tracker_store` replaces
+Agent._create_tracker_store (no FailSafeTrackerStore). `input_or_none_at_eof` makes Ctrl-D leave `rasa shell`.
 """
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import ssl
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
 import ujson
-from rasa.core.tracker_store import FailSafeTrackerStore
+from rasa.core.tracker_store import InMemoryTrackerStore, TrackerStore
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig, concat_url
 
 from bot.actions.names import UTTER_KB_UNAVAILABLE
@@ -38,6 +43,9 @@ PROBE_TIMEOUT = 3.0  # seconds for each check of the health report
 # Idle keep-alive connections to the action server are closed after this many seconds: under the 5 s after
 # which the action server (Sanic's KEEP_ALIVE_TIMEOUT) closes them, so that we rarely reuse a closing one.
 KEEPALIVE_SECONDS = 4.0
+#: the "keepalive" speed group (set by bot.rasa_plugins.patches): False calls Rasa's EndpointConfig.request,
+#: a new session and connection per call, still answered politely on failure
+KEEP_ALIVE = True
 
 
 def action_timeout() -> float:
@@ -93,6 +101,8 @@ class PoliteActionEndpoint(EndpointConfig):
     async def _call(self, method: str, subpath: str | None, content_type: str | None, compress: bool,
                     **kwargs: Any) -> Any:
         """EndpointConfig.request (rasa/utils/endpoints.py, 3.6) over the pooled session."""
+        if not KEEP_ALIVE:
+            return await super().request(method, subpath, content_type, compress, **kwargs)
         headers = {"Content-Type": content_type} if content_type else {}
         headers.update(kwargs.pop("headers", None) or {})
         if self.headers:
@@ -132,19 +142,36 @@ class PoliteActionEndpoint(EndpointConfig):
         return unavailable_reply()
 
 
-def install(agent: Any) -> None:
-    """Give `agent` (and its processor) the polite action endpoint and its unwrapped tracker store."""
-    if agent is None:
-        return
-    if agent.action_endpoint is not None and not isinstance(agent.action_endpoint, PoliteActionEndpoint):
-        agent.action_endpoint = PoliteActionEndpoint.wrap(agent.action_endpoint)
-    if isinstance(agent.tracker_store, FailSafeTrackerStore):
-        # Rasa keeps the real store in this attribute (rasa/core/tracker_store.py, 3.6).
-        agent.tracker_store = agent.tracker_store._tracker_store
-    processor = agent.processor
-    if processor is not None:
-        processor.action_endpoint = agent.action_endpoint
-        processor.tracker_store = agent.tracker_store
+def polite_agent_init(original: Callable[..., None]) -> Callable[..., None]:
+    """Agent.__init__, then the agent's action endpoint becomes a PoliteActionEndpoint (its processor, made
+    later by load_model, takes the agent's endpoint)."""
+    @functools.wraps(original)
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        if self.action_endpoint is not None and not isinstance(self.action_endpoint, PoliteActionEndpoint):
+            self.action_endpoint = PoliteActionEndpoint.wrap(self.action_endpoint)
+    return __init__
+
+
+def unwrapped_tracker_store(store: TrackerStore | None, domain: Any) -> TrackerStore:
+    """Agent._create_tracker_store without the FailSafeTrackerStore around it: a failing store's error reaches
+    the channel and the health check instead of a silent fall-back to memory."""
+    if store is not None:
+        store.domain = domain
+        return store
+    return InMemoryTrackerStore(domain)
+
+
+def input_or_none_at_eof(read_input: Callable[[Any], Awaitable[str]]) -> Callable[[Any], Awaitable[str | None]]:
+    """Rasa's console input, with end of input (Ctrl-D) read as "leave", which Rasa signals with None (Rasa
+    3.6 lets the EOFError escape its input loop, which leaves the shell hanging)."""
+    @functools.wraps(read_input)
+    async def read(previous_response: Any) -> str | None:
+        try:
+            return await read_input(previous_response)
+        except EOFError:
+            return None
+    return read
 
 
 async def shutdown(agent: Any) -> None:

@@ -1,4 +1,5 @@
-"""Faster equivalents of Rasa 3.6 internals that run on every message; installed by bot.server.
+"""Faster equivalents of Rasa 3.6 internals that run on every message; installed by bot.rasa_plugins.patches
+(which lists each one, its speed group and the fingerprint of the original it replaces).
 
 Found with py-spy on the Rasa server under the benchmark's conversation (bench/RESULTS.md):
 
@@ -388,17 +389,3 @@ def validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
                       f"Action endpoint is valid. For more information about the format visit "
                       f"{DOCS_BASE_URL}/custom-actions")
     raise error
-
-
-def install(sequence_features_unused: bool = False) -> None:
-    """Put the replacements in place (idempotent); `sequence_features_unused`: also skip the featurizers'
-    sequence features (only when no component of the served model reads them)."""
-    DaskGraphRunner.run = sequential_run
-    DialogueStateTracker.past_states = incremental_past_states
-    DialogueStateTracker.applied_events = memoised_applied_events
-    RulePolicy._get_possible_keys = possible_rule_keys
-    LogisticRegressionClassifier._create_X = single_message_X
-    Domain.is_empty = domain_is_empty
-    if sequence_features_unused:
-        CountVectorsFeaturizer._create_features = sentence_features_only
-    RemoteAction._validate_action_result = validate_action_result
