@@ -73,6 +73,9 @@ def prepare(argv: Sequence[str]) -> dict[str, Any]:
     if not argv or argv[0] not in ("run", "shell") or argv[:2] == ["run", "actions"]:
         return done
     installed = patches.install(model_components(model_argument(argv)))
+    # Rasa configures logging only later: say once, on stderr, what this server runs with.
+    print(f"careerbot: Rasa {installed.rasa_version}; patch groups applied: "
+          f"{', '.join(sorted(installed.groups)) or 'none'}", file=sys.stderr, flush=True)
     done.update(skops_first="skops first" in installed.applied,
                 tensorflow_placeholders="tensorflow placeholders" in installed.applied,
                 speedups=bool(installed.groups & set(patches.SPEED_GROUPS)),
