@@ -935,8 +935,9 @@ def parse_args(argv: list[str] | None) -> Settings:
     parser.add_argument("--heldout", type=Path, default=HELDOUT, help="held-out NLU file")
     parser.add_argument("--out", type=Path, default=None, help="markdown report (default bench/RESULTS.md)")
     parser.add_argument("--json", type=Path, default=None, dest="json_out", help="also write the figures as JSON")
-    parser.add_argument("--only", choices=[v.key for v in VARIANTS], default=None,
-                        help="measure one of the two models alone (no ratios); for profiling a change")
+    parser.add_argument("--only", default=None, metavar="KEY[,KEY]",
+                        help="measure only these columns (" + ", ".join(v.key for v in VARIANTS)
+                             + "); the others are n/a; for profiling a change")
     parser.add_argument("--patch-groups", nargs="?", const="all", default=None, metavar="GROUP,GROUP",
                         help="measure what each speed group of bot/rasa_plugins/patches.py buys (all groups, or "
                              "the ones named); writes bench/PATCH_GROUPS.md unless --out is given")
@@ -958,6 +959,10 @@ def parse_args(argv: list[str] | None) -> Settings:
             parser.error(f"--patch-groups: unknown groups {sorted(unknown)}; the groups are {', '.join(SPEED_GROUPS)}")
         if tiny or args.only or args.retrain:
             parser.error("--patch-groups measures careerbot's kept model alone: no --tiny, --only or --retrain")
+    only_keys = {key.strip() for key in (args.only or "").split(",") if key.strip()}
+    if only_keys - {v.key for v in VARIANTS}:
+        parser.error(f"--only: unknown columns {sorted(only_keys - {v.key for v in VARIANTS})}; "
+                     f"choose from {', '.join(v.key for v in VARIANTS)}")
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
     out = args.out or (GROUPS_OUT if groups else DEFAULT_OUT)
@@ -982,7 +987,8 @@ def run(settings: Settings) -> dict[str, dict[str, Any]]:
     with tempfile.TemporaryDirectory(prefix="careerbot-bench-") as tmp:
         work = Path(tmp)
         models: dict[str, Path] = {}
-        wanted = [v.key for v in VARIANTS if settings.only in (None, v.key)]
+        only = {key.strip() for key in settings.only.split(",")} if settings.only else None
+        wanted = [v.key for v in VARIANTS if only is None or v.key in only]
         for key in results:
             if key not in wanted:
                 results[key] = {row.key: f"n/a (--only {settings.only})" for row in rows(settings)}
