@@ -117,10 +117,6 @@ class RestInput(RasaRestInput):
         """The channel's routes: GET / (health) and POST /webhook."""
         bp = Blueprint("careerbot_rest", __name__)
 
-        @bp.listener("before_server_stop")
-        async def close_connections(app: Any, _loop: Any) -> None:
-            await safeguards.shutdown(getattr(app.ctx, "agent", None))
-
         @bp.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
             agent = getattr(request.app.ctx, "agent", None)
