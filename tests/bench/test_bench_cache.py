@@ -72,16 +72,21 @@ def test_the_third_column_serves_the_careerbot_model_with_every_speed_patch_off(
     assert bench.markdown(lines).splitlines()[1].count("---:") == 5
 
 
-def test_a_group_that_buys_under_5_percent_is_marked_for_removal() -> None:
-    on = {"single_p50_ms": 9.7, "throughput": 150.0, "ready_s": 4.0, "rasa_rss_mb": 350.0}
-    slightly = {"single_p50_ms": 10.0, "throughput": 146.0, "ready_s": 4.1, "rasa_rss_mb": 350.0}
-    much = {"single_p50_ms": 20.0, "throughput": 100.0, "ready_s": 8.0, "rasa_rss_mb": 750.0}
+def test_a_group_that_saves_under_5_percent_of_cpu_is_marked_for_removal() -> None:
+    on = {"single_p50_ms": 9.7, "throughput": 150.0, "load_cpu_ms": 9.8, "ready_s": 4.0, "rasa_rss_mb": 350.0}
+    slightly = {"single_p50_ms": 10.0, "throughput": 146.0, "load_cpu_ms": 10.0, "ready_s": 4.1, "rasa_rss_mb": 350.0}
+    much = {"single_p50_ms": 20.0, "throughput": 100.0, "load_cpu_ms": 20.0, "ready_s": 4.0, "rasa_rss_mb": 350.0}
+    lean = {"single_p50_ms": 9.7, "throughput": 150.0, "load_cpu_ms": 9.8, "ready_s": 20.0, "rasa_rss_mb": 700.0}
     small = bench.gains(on, slightly)
     assert round(small["p50_pct"], 1) == 3.0 and round(small["throughput_pct"], 1) == 2.7
+    assert round(small["cpu_pct"], 1) == 2.0
     assert bench.verdict([small, small]) == "remove"
     big = bench.gains(on, much)
-    assert big["rss_mb"] == 400.0 and big["ready_s"] == 4.0
+    assert big["cpu_pct"] == 51.0
     assert bench.verdict([small, big]) == "keep"
+    startup = bench.gains(on, lean)
+    assert startup["rss_mb"] == 350.0 and startup["ready_s"] == 16.0
+    assert bench.verdict([startup, startup]) == "keep (ready, RSS)"
 
 
 def test_patch_groups_serve_every_group_off_alone_and_all_off(tmp_path: Path) -> None:
