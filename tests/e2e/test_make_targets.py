@@ -15,8 +15,10 @@ import pytest
 import requests
 from sqlalchemy.orm import Session
 
-from e2e.harness import BIN, REPO_ROOT, RestChat, Server, assert_mentions, free_port, http_ok, make_env, \
-    require_built, start_server, tracker_store_url, wait_port_closed, wait_until
+from support.chat import RestChat, assert_mentions
+from support.env import BIN, REPO_ROOT, make_env, require_built, tracker_store_url
+from support.ports import free_port, wait_port_closed
+from support.servers import Server, http_ok, start_server, wait_until
 from knowledge import queries as q
 
 TARGETS = ("help", "venv", "setup", "kb", "nlu-model", "train", "web-deps", "browser-deps", "services", "actions",
