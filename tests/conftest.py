@@ -14,7 +14,7 @@ from sqlalchemy import create_engine
 from knowledge.loader import load
 from support.fixtures import SERVER_FIXTURES
 from support.fixtures import action_server, bot, knowledge_db_url, rasa_server, server_logs, server_pair, \
-    servers_log_dir, speedups_off_pair, trained_model  # noqa: F401  (registered here for every directory)
+    servers_log_dir, speedups_off_pair, story_evaluation, trained_model  # noqa: F401  (registered here for every directory)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -4,7 +4,8 @@ One careerbot server pair (action server + Rasa server with the trained model) i
 test asks for it and shared by every suite until the session ends: `action_server`, `rasa_server` and the REST
 client `bot` are its parts. A second pair with CAREERBOT_SPEEDUPS=0 (`speedups_off_pair`) starts only for the
 test comparing the two. Every test that uses a fixture of SERVER_FIXTURES is marked `e2e` (tests/conftest.py),
-so `pytest -m "not e2e"` (`make unit`) runs what needs no server."""
+so `pytest -m "not e2e"` (`make unit`) runs what needs no server. `story_evaluation` is the one
+`rasa test core` run over every test story file, shared by the tests of each file."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -13,12 +14,16 @@ from pathlib import Path
 import pytest
 
 from support.chat import RestChat
-from support.env import load_kb, require_trained
+from support.env import load_kb, require_model, require_trained
+from support.evaluation import StoryEvaluation, evaluate_stories
 from support.servers import Server, ServerPair
 
-# Fixtures that start a server (directly or through those they use); tests/reliability adds its own stacks.
+# Fixtures that start a server or load the trained model (directly or through the fixtures they use): this
+# module's, tests/channels' (web server, browser), tests/reliability's (their own stacks) and the Rasa agents
+# loaded by tests/test_aliases.py (`rasa_agent`) and tests/rasa_plugins/test_speedups.py (`agent`).
 SERVER_FIXTURES = frozenset({"server_pair", "action_server", "rasa_server", "bot", "speedups_off_pair",
-                             "web_server_for", "browser", "services", "solo", "cluster"})
+                             "story_evaluation", "web_server_for", "browser", "services", "solo", "cluster",
+                             "rasa_agent", "agent"})
 
 
 @pytest.fixture(scope="session")
@@ -81,3 +86,9 @@ def speedups_off_pair(trained_model: Path, servers_log_dir: Path, knowledge_db_u
         yield pair.start()
     finally:
         pair.stop()
+
+
+@pytest.fixture(scope="session")
+def story_evaluation(tmp_path_factory: pytest.TempPathFactory) -> StoryEvaluation:
+    """One `rasa test core` over every test story file (tests/support/evaluation.py), run once per session."""
+    return evaluate_stories(require_model(), tmp_path_factory.mktemp("rasa-test-core"))
