@@ -17,10 +17,20 @@ from support.fixtures import action_server, bot, knowledge_db_url, rasa_server, 
     servers_log_dir, speedups_off_pair, story_evaluation, trained_model  # noqa: F401  (registered here for every directory)
 
 
+# Tests that start a Rasa process without a fixture: `python -m bot.server`'s start-up with the trained model,
+# TensorFlow imported for real in two of them (about 15 s of CPU together, a quarter of `make unit`).
+RASA_PROCESS_TESTS = frozenset({
+    "tests/rasa_plugins/test_server_launcher.py::test_a_tensorflow_free_model_gets_placeholders_that_refuse_to_run",
+    "tests/rasa_plugins/test_server_launcher.py::test_a_model_with_a_tensorflow_component_gets_tensorflow",
+    "tests/rasa_plugins/test_server_launcher.py::test_the_environment_can_ask_for_tensorflow",
+})
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark `e2e` every test that starts a server through a fixture (directly or through another fixture)."""
+    """Mark `e2e` every test that starts a server through a fixture (directly or through another fixture), and
+    those of RASA_PROCESS_TESTS."""
     for item in items:
-        if SERVER_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+        if SERVER_FIXTURES.intersection(getattr(item, "fixturenames", ())) or item.nodeid in RASA_PROCESS_TESTS:
             item.add_marker(pytest.mark.e2e)
 
 
