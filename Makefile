@@ -155,7 +155,7 @@ validate: | $(STAMP) ## check bot/domain.yml and bot/data for inconsistencies
 lint: | $(STAMP) ## ruff over knowledge, bot, tests and scripts
 	$(BIN)/ruff check knowledge bot tests scripts
 
-unit: | $(STAMP) ## only the fast tests: no server, no Rasa model loaded (pytest -m "not e2e"); under a minute
+unit: kb ## only the fast tests: no server, no Rasa model loaded (pytest -m "not e2e"); under a minute
 	@echo "==> [unit] pytest -m 'not e2e' (knowledge, rendering, actions, plugins: no server is started)"
 	$(BIN)/pytest -m "not e2e"
 
