@@ -37,7 +37,7 @@ else
 KB_TARGET := var/careerbot.db
 endif
 
-.PHONY: help venv setup kb nlu-model train web-deps browser-deps services actions run serve web validate lint test scale-test bench insights clean
+.PHONY: help venv setup kb nlu-model train web-deps browser-deps services actions run serve web validate lint unit test scale-test bench insights clean
 
 help: ## list the targets
 	@echo "careerbot: an engineering-management career mentor chatbot."
@@ -157,6 +157,10 @@ validate: | $(STAMP) ## check bot/domain.yml and bot/data for inconsistencies
 
 lint: | $(STAMP) ## ruff over knowledge, bot, tests and scripts
 	$(BIN)/ruff check knowledge bot tests scripts
+
+unit: kb ## only the fast tests: no server, no Rasa model loaded (pytest -m "not e2e"); under a minute
+	@echo "==> [unit] pytest -m 'not e2e' (knowledge, rendering, actions, plugins: no server is started)"
+	$(BIN)/pytest -m "not e2e"
 
 scale-test: setup $(MODEL) services ## reliability: restart, faults, fuzzing, 2 Rasa servers on PostgreSQL + Redis
 	$(BIN)/pytest tests/reliability
