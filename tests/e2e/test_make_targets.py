@@ -22,7 +22,7 @@ from support.servers import Server, http_ok, start_server, wait_until
 from knowledge import queries as q
 
 TARGETS = ("help", "venv", "setup", "kb", "nlu-model", "train", "web-deps", "browser-deps", "services", "actions",
-           "run", "serve", "web", "validate", "lint", "unit", "scale-test", "bench", "test", "clean")
+           "run", "serve", "web", "validate", "lint", "unit", "scale-test", "bench", "insights", "test", "clean")
 
 
 def make(*args: str, cwd: Path = REPO_ROOT, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -183,6 +183,8 @@ COVERED = {
     r"make actions": "test_make_actions_serves_until_ctrl_c",
     r"make serve": "test_make_serve_answers_over_rest_and_stops_both_on_ctrl_c",
     r"make clean": "test_clean_removes_generated_state_and_keeps_the_venv",
+    r"make insights( SINCE=\w+)?": "tests/insights/test_insights_cli.py runs make insights SINCE=all",
+    r"\.venv/bin/python -m bot\.insights export --unanswered": "tests/insights/test_report_e2e.py runs the export",
     r"\.venv/bin/python -m knowledge check": "test_knowledge_check_accepts_the_shipped_data",
     r"\.venv/bin/python -m knowledge show engineering director": "test_knowledge_show_describes_a_role",
 }

@@ -1,10 +1,3 @@
-"""Fixtures of the insights tests: the session's real action server and Rasa server, and headless Chromium.
-
-They are the channel tests' fixtures (tests/channels/conftest.py), imported here by name until they move to
-tests/conftest.py with the same names; then this import finds nothing to add and can go.
-"""
-try:
-    from channels.conftest import (action_server, browser, knowledge_db_url, rasa_server,  # noqa: F401
-                                   servers_log_dir, trained_model)
-except ImportError:  # already shared by tests/conftest.py
-    pass
+"""Fixtures of the insights tests. The session's real action server and Rasa server come from tests/conftest.py
+(tests/support/fixtures.py); headless Chromium is the channel tests' `browser` fixture, shared from here."""
+from channels.conftest import browser  # noqa: F401

@@ -16,7 +16,7 @@ from bot.insights import store
 from bot.insights.__main__ import collect
 from e2e.harness import free_port, in_ci
 from insights_synthetic import BASE, DAY, Conversation, write_store, write_store_url
-from test_aggregate import KEY, conversations
+from test_insights_aggregate import KEY, conversations
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = REPO_ROOT / "scripts" / "services" / "postgres.sh"
