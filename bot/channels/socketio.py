@@ -48,6 +48,8 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+import engineio
+from engineio.async_socket import AsyncSocket
 from socketio import AsyncServer
 
 from bot.channels.validation import BLANK_REPLY, InvalidMessage, check_message, max_message_chars
@@ -203,8 +205,33 @@ class WholeMessageSocketIOOutput(SocketIOOutput):
         await self._send_message(recipient_id, merge_turn([{"text": text, "buttons": buttons}], "")[0])
 
 
+class GuardedEngineIOSocket(AsyncSocket):
+    """An engine.io socket whose unreadable long-polling POST (bad payload, more packets than engine.io decodes
+    at once) closes the connection with one warning line, instead of engine.io's logged traceback."""
+
+    async def handle_post_request(self, environ: dict) -> None:
+        try:
+            await super().handle_post_request(environ)
+        except ValueError as error:
+            logger.warning("socket.io: unreadable polling request from %s: %s", self.sid, error)
+            raise engineio.exceptions.ContentTooLongError() from None  # engine.io answers 400 and disconnects
+
+
+class GuardedEngineIO(engineio.AsyncServer):
+    """engine.io's server with GuardedEngineIOSocket sockets."""
+
+    def _get_socket(self, sid: str) -> AsyncSocket:
+        socket = super()._get_socket(sid)
+        if type(socket) is AsyncSocket:
+            socket.__class__ = GuardedEngineIOSocket
+        return socket
+
+
 class GuardedAsyncServer(AsyncServer):
     """python-socketio's server where a packet it cannot decode is answered with ERROR_EVENT, not a traceback."""
+
+    def _engineio_server_class(self) -> type:
+        return GuardedEngineIO
 
     async def _handle_eio_message(self, eio_sid: str, data: Any) -> None:
         if isinstance(data, bytes) or (isinstance(data, str) and data[:1] in ("5", "6")):
