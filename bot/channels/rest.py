@@ -12,8 +12,9 @@ Rasa's channel does. What differs:
   handled without a word (e.g. "/restart" while the domain has no utter_restart); a malformed or unknown
   `/`-command gets a polite reply; control characters in a message become spaces; text with lone surrogates
   (invalid Unicode) is refused with 400.
-- the conversation id is `rest:<sender>`: a client of this channel can never reach a conversation of another
-  channel (socket.io's are `web:...`, Slack's carry no prefix; docs/security.md).
+- the conversation id is `rest:<sender>` (`rest:sha256:<digest>` for a sender too long to fit): a client of
+  this channel can never reach a conversation of another channel (socket.io's are `web:...`, Slack's carry
+  no prefix; docs/security.md).
 - on any interface but loopback the channel requires `Authorization: Bearer $CAREERBOT_REST_TOKEN` (401
   without it) and the server refuses to start when the token is unset; with the token set it is always
   required. On 127.0.0.1 without a token it stays open for local tools, the tests and the bench.
@@ -25,6 +26,7 @@ action server is down, no silent in-memory tracker store).
 """
 from __future__ import annotations
 
+import hashlib
 import hmac
 import ipaddress
 import json
@@ -52,7 +54,7 @@ from bot.rasa_plugins import safeguards
 logger = logging.getLogger(__name__)
 
 SENDER_PREFIX = "rest:"
-MAX_SENDER_CHARS = 255 - len(SENDER_PREFIX)  # the SQL tracker store's sender_id column holds 255
+MAX_SENDER_CHARS = 255  # the SQL tracker store's sender_id column
 TOKEN_ENV = "CAREERBOT_REST_TOKEN"
 DEFAULT_RESPONSE = "utter_default"
 _SENDER_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f]")
@@ -104,6 +106,14 @@ def parse_request(body: Any) -> tuple[str, str, str | None, dict | None]:
     if metadata is not None and not isinstance(metadata, dict):
         raise BadRequest(400, "invalid_metadata", '"metadata" must be a JSON object.')
     return sender, message, input_channel, metadata
+
+
+def conversation_id(sender: str) -> str:
+    """The conversation id of a REST sender: `rest:<sender>`, or, when that would not fit the tracker store's
+    255 characters, `rest:sha256:<hex digest of the sender>`."""
+    if len(SENDER_PREFIX) + len(sender) <= MAX_SENDER_CHARS:
+        return SENDER_PREFIX + sender
+    return SENDER_PREFIX + "sha256:" + hashlib.sha256(sender.encode("utf-8")).hexdigest()
 
 
 def check_error(message: str, intents: set[str] | None = None) -> InvalidMessage:
@@ -210,7 +220,7 @@ class RestInput(RasaRestInput):
                 if bad.status == 200 or bad.code == "bad_command":
                     return response.json([{"recipient_id": sender, "text": bad.reply}])
                 return error_response(bad.status, bad.code, bad.reply)
-            client_sender, sender = sender, SENDER_PREFIX + sender
+            client_sender, sender = sender, conversation_id(sender)
             input_channel = input_channel or self.name()
             if bool_arg(request, "stream", default=False):
                 return response.stream(

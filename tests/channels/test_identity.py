@@ -33,8 +33,15 @@ def test_rest_conversation_ids_always_carry_the_rest_prefix(sender: str) -> None
     # parse_request accepts the sender as given; the channel stores it as rest:<sender>, which contains a ':'
     # where no Slack id does and starts with a prefix socket.io's web: ids never have.
     assert rest_channel.parse_request({"sender": sender, "message": "hi"})[0] == sender
-    stored = rest_channel.SENDER_PREFIX + sender
-    assert stored.startswith("rest:") and stored != sender and not stored.startswith("web:")
+    stored = rest_channel.conversation_id(sender)
+    assert stored == "rest:" + sender and not stored.startswith("web:")
+
+
+def test_a_long_rest_sender_still_fits_the_tracker_store_under_the_rest_prefix() -> None:
+    long_sender = "x" * 255
+    stored = rest_channel.conversation_id(long_sender)
+    assert stored.startswith("rest:sha256:") and len(stored) <= 255
+    assert stored == rest_channel.conversation_id(long_sender) != rest_channel.conversation_id("y" * 255)
 
 
 def test_rest_refuses_to_start_on_a_network_interface_without_a_token(monkeypatch, caplog) -> None:
