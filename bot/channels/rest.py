@@ -14,7 +14,7 @@ Rasa's channel does. What differs:
   (invalid Unicode) is refused with 400.
 - the conversation id is `rest:<sender>` (`rest:sha256:<digest>` for a sender too long to fit): a client of
   this channel can never reach a conversation of another channel (socket.io's are `web:...`, Slack's carry
-  no prefix; docs/security.md).
+  no prefix; docs/security.md); and its input channel is always `rest`, whatever the body's `input_channel`.
 - on any interface but loopback the channel requires `Authorization: Bearer $CAREERBOT_REST_TOKEN` (401
   without it) and the server refuses to start when the token is unset; with the token set it is always
   required. On 127.0.0.1 without a token it stays open for local tools, the tests and the bench.
@@ -221,7 +221,9 @@ class RestInput(RasaRestInput):
                     return response.json([{"recipient_id": sender, "text": bad.reply}])
                 return error_response(bad.status, bad.code, bad.reply)
             client_sender, sender = sender, conversation_id(sender)
-            input_channel = input_channel or self.name()
+            # The body's input_channel is checked but not believed: a REST client must not pass as Slack (whose
+            # answers mention Slack users) or as any other channel.
+            input_channel = self.name()
             if bool_arg(request, "stream", default=False):
                 return response.stream(
                     self.stream_response(on_new_message, text, sender, input_channel, metadata),

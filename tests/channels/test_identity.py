@@ -164,3 +164,16 @@ def test_malformed_session_ids_are_refused_with_an_error_event(guarded_stack, ba
     error, confirm = run_async(scenario())
     assert error["error"] == "invalid_session_id" and error["message"]
     assert sio_channel.SESSION_ID.fullmatch(confirm["session_id"])
+
+
+def test_a_rest_client_cannot_pass_as_slack(guarded_stack, servers_log_dir) -> None:
+    import json
+
+    sender = "channel-claim-test"
+    status, reply = rest_post(guarded_stack.rasa.url, {"sender": sender, "message": "what is PMP?",
+                                                       "input_channel": "slack"})
+    assert status == 200 and reply, reply
+    with sqlite3.connect(servers_log_dir / "guarded-tracker.db") as connection:
+        rows = connection.execute("SELECT data FROM events WHERE sender_id = ? AND type_name = 'user'",
+                                  ("rest:" + sender,)).fetchall()
+    assert rows and {json.loads(data)["input_channel"] for (data,) in rows} == {"rest"}
