@@ -130,3 +130,16 @@ def test_the_trained_model_parses_empty_and_blank_text() -> None:
     for result in (empty, blank, tab):
         assert result["intent"]["name"] == "nlu_fallback", result["intent"]
     assert normal["intent"]["name"] != "nlu_fallback"
+
+
+def test_jwt_claims_are_read_only_from_a_valid_token(caplog) -> None:
+    import jwt
+
+    channel = sio_channel.CareerbotSocketIOInput.from_credentials({"jwt_key": "k" * 32, "jwt_method": "HS256"})
+    token = jwt.encode({"sub": "alice@example.com"}, "k" * 32, algorithm="HS256")
+    assert channel._decode_jwt({"token": token}) == {"sub": "alice@example.com"}
+    assert channel._decode_jwt({"token": "Bearer " + token}) == {"sub": "alice@example.com"}
+    forged = jwt.encode({"sub": "mallory"}, "other-key" * 4, algorithm="HS256")
+    for auth in ({"token": forged}, {"token": "not.a.jwt"}, {"token": 42}, {}, None, "token"):
+        assert channel._decode_jwt(auth) is None
+    assert "Traceback" not in caplog.text
