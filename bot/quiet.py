@@ -21,7 +21,8 @@ DEBUG_ENV = "CAREERBOT_DEBUG"
 THIRD_PARTY_CATEGORIES: tuple[type[Warning], ...] = (
     DeprecationWarning, PendingDeprecationWarning, FutureWarning, UserWarning, ImportWarning,
 )
-# Start-up chatter of libraries that log from C++ or print their own notices (set only when unset).
+# Start-up chatter of libraries that log from C++ or print their own notices. Set whatever the inherited value:
+# importing Rasa sets TF_CPP_MIN_LOG_LEVEL=1 in its process, which its child processes would inherit.
 QUIET_ENVIRONMENT = {
     "TF_CPP_MIN_LOG_LEVEL": "2",  # TensorFlow's C++ INFO and WARNING lines (oneDNN, CUDA, TensorRT)
     "SQLALCHEMY_SILENCE_UBER_WARNING": "1",  # SQLAlchemy 1.4's "MovedIn20Warning" banner
@@ -58,8 +59,7 @@ def install() -> bool:
     """Silence known third-party warnings for this process (unless CAREERBOT_DEBUG=1); True when installed."""
     if debugging():
         return False
-    for name, value in QUIET_ENVIRONMENT.items():
-        os.environ.setdefault(name, value)
+    os.environ.update(QUIET_ENVIRONMENT)
     show = warnings.showwarning
     if getattr(show, "careerbot_quiet", False):
         return True
