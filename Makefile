@@ -141,8 +141,8 @@ run: setup $(MODEL) ## chat in the terminal (action server in the background, st
 	@bash scripts/with_actions.sh $(BIN)/python -m bot.shell --model $(MODEL) --endpoints endpoints.yml -p $(RASA_PORT)
 
 serve: setup $(MODEL) ## serve REST + socket.io on 127.0.0.1:RASA_PORT with the action server; Ctrl-C stops both
-	@bash scripts/with_actions.sh $(BIN)/python -m bot.server run --model $(MODEL) --endpoints endpoints.yml \
-	    --credentials credentials.yml -i 127.0.0.1 -p $(RASA_PORT) --cors "*"
+	@set -f; bash scripts/with_actions.sh $(BIN)/python -m bot.server run --model $(MODEL) --endpoints endpoints.yml \
+	    --credentials credentials.yml -i 127.0.0.1 -p $(RASA_PORT) --cors $$(echo "$${CAREERBOT_ALLOWED_ORIGINS:-http://127.0.0.1:$(WEB_PORT)}" | tr ',' ' ')
 
 web: $(WEB_DEPS) | $(STAMP) ## serve web/ (demo page + chat widget) on 127.0.0.1:WEB_PORT; run make serve beside it
 	@echo "==> [web] Demo page: http://127.0.0.1:$(WEB_PORT)/ (its widget talks to make serve on http://127.0.0.1:$(RASA_PORT))"

@@ -10,12 +10,19 @@
  *
  * Other attributes: data-socketio-path (default "/socket.io"), data-socketio-src (the socket.io
  * client, default "vendor/socket.io.min.js" next to this file), data-stylesheet (default
- * "careerbot-widget.css" next to this file).
+ * "careerbot-widget.css" next to this file), data-auth-token (a JWT of the host page's logged-in
+ * user, sent when connecting; the server checks it when its socket.io channel has a jwt_key, see
+ * docs/security.md).
  *
  * The widget lives in a shadow root so the host page's CSS cannot break it. Message text is only
  * ever put in the page through textContent and DOM nodes (never innerHTML), so a message cannot
- * inject HTML. The session id and the visible conversation are kept in localStorage: a reload shows
- * the conversation and continues the same Rasa session (credentials.yml: session_persistence).
+ * inject HTML. The session id, its secret and the visible conversation are kept in localStorage: a
+ * reload shows the conversation and continues the same Rasa session, which the server only resumes
+ * for a client presenting the secret it handed out with the session (bot/channels/socketio.py).
+ *
+ * Each bot answer is one bubble (the server sends one event per answer, paragraphs inside); when it
+ * arrives, the visitor's question stays in view above it; suggestions never repeat the question just
+ * asked.
  */
 (function () {
   "use strict";
@@ -34,14 +41,17 @@
     stylesheet: script.dataset.stylesheet || here("careerbot-widget.css"),
     title: script.dataset.title || "CareerBot",
     initialMessage: script.dataset.initialMessage || "",
+    authToken: script.dataset.authToken || "",
   };
   const USER_EVENT = "user_uttered"; // credentials.yml: socketio.user_message_evt
   const BOT_EVENT = "bot_uttered"; // credentials.yml: socketio.bot_message_evt
+  const ERROR_EVENT = "careerbot_error"; // bot/channels/socketio.py: a refused event, with a sentence
   const REPLY_TIMEOUT_MS = 30000;
   const MAX_HISTORY = 200;
 
   // ------------------------------------------------------------------ storage
-  // localStorage, one record per server: {sessionId, history: [{from: "user"|"bot", text, buttons}]},
+  // localStorage, one record per server: {sessionId, sessionSecret, history: [{from: "user"|"bot", text,
+  // buttons}]},
   // so the conversation survives reloads and is shared by the site's tabs. Whether the panel is open
   // is remembered per tab (sessionStorage).
   const storageKey = "careerbot-widget:" + config.serverUrl;
@@ -55,10 +65,11 @@
   }
 
   function loadState() {
-    const state = { sessionId: null, history: [] };
+    const state = { sessionId: null, sessionSecret: null, history: [] };
     try {
       const saved = JSON.parse(localStorage.getItem(storageKey) || "null");
       if (saved && typeof saved.sessionId === "string") state.sessionId = saved.sessionId;
+      if (saved && typeof saved.sessionSecret === "string") state.sessionSecret = saved.sessionSecret;
       if (saved && Array.isArray(saved.history)) {
         state.history = saved.history
           .filter((m) => m && (m.from === "user" || m.from === "bot") && typeof m.text === "string")
@@ -265,7 +276,7 @@
     "aria-modal": "false",
     "aria-labelledby": "cbw-title",
   }, [
-    el("header", { className: "cbw-header" }, [
+    el("div", { className: "cbw-header" }, [
       el("h2", { id: "cbw-title", className: "cbw-title", text: config.title }),
       restartButton,
       closeButton,
@@ -290,11 +301,14 @@
     scroller.scrollTop = scroller.scrollHeight;
   }
 
-  // The first bubble of the bot's current reply: a long answer is shown from its start, not its end.
+  // The visitor's latest question: when the answer comes, the view starts at the question, so both the
+  // question and the beginning of a long answer are visible.
+  let lastQuestion = null;
   let replyStart = null;
 
   function scrollToReply() {
-    const top = replyStart.offsetTop - 12; // .cbw-scroller is the bubbles' offsetParent
+    const anchor = lastQuestion || replyStart;
+    const top = anchor.offsetTop - 12; // .cbw-scroller is the bubbles' offsetParent
     scroller.scrollTop = Math.min(top, scroller.scrollHeight - scroller.clientHeight);
   }
 
@@ -332,6 +346,7 @@
       }
       log.append(bubble);
       if (message.from === "bot" && !replyStart) replyStart = bubble;
+      if (message.from === "user") lastQuestion = bubble;
     }
     if (withButtons && message.buttons && message.buttons.length) {
       log.append(quickReplies(message.buttons));
@@ -360,6 +375,7 @@
       renderMessage(message, index === state.history.length - 1);
     });
     replyStart = null;
+    lastQuestion = null;
     scrollToEnd();
   }
 
@@ -400,16 +416,20 @@
     if (socket) return;
     setStatus("Connecting…");
     loadSocketIo().then((io) => {
-      socket = io(config.serverUrl, { path: config.socketioPath, transports: ["websocket", "polling"] });
+      const options = { path: config.socketioPath, transports: ["websocket", "polling"] };
+      if (config.authToken) options.auth = { token: config.authToken };
+      socket = io(config.serverUrl, options);
       socket.on("connect", () => {
         sessionReady = false;
-        // Rasa puts this socket in the room of the stored session (or makes a new session).
-        socket.emit("session_request", { session_id: state.sessionId });
+        // The server resumes the stored session for the holder of its secret (or makes a new session).
+        socket.emit("session_request", { session_id: state.sessionId, session_secret: state.sessionSecret });
       });
       socket.on("session_confirm", (confirmed) => {
         const sessionId = typeof confirmed === "string" ? confirmed : confirmed && confirmed.session_id;
-        if (sessionId && sessionId !== state.sessionId) {
+        const secret = confirmed && typeof confirmed.session_secret === "string" ? confirmed.session_secret : null;
+        if (sessionId && (sessionId !== state.sessionId || secret !== state.sessionSecret)) {
           state.sessionId = sessionId;
+          state.sessionSecret = secret;
           saveState();
         }
         sessionReady = true;
@@ -417,6 +437,10 @@
         while (outbox.length) emitMessage(outbox.shift());
       });
       socket.on(BOT_EVENT, receive);
+      socket.on(ERROR_EVENT, (error) => {
+        setTyping(false);
+        if (error && typeof error.message === "string") setStatus(error.message);
+      });
       socket.on("connect_error", () => {
         setTyping(false);
         setStatus("Can't reach " + config.title + " right now. Retrying…");
@@ -435,8 +459,20 @@
     setTyping(true);
   }
 
+  // What the visitor last asked (typed text or a button's title and payload): suggestions repeating it
+  // are not offered again with its answer.
+  let lastAsked = { payload: null, shown: null };
+  const plain = (text) => String(text).toLowerCase().replace(/[^\p{L}\p{N}\s]/gu, " ").trim()
+    .split(/\s+/).join(" ");
+
+  function repeatsQuestion(button) {
+    return button.payload === lastAsked.payload
+      || (lastAsked.shown !== null && plain(button.title) === plain(lastAsked.shown));
+  }
+
   /** Sends `payload` to the bot and shows `shown` (a button's title, or the typed text). */
   function send(payload, shown) {
+    lastAsked = { payload, shown };
     addMessage({ from: "user", text: shown });
     if (socket && sessionReady) {
       emitMessage(payload);
@@ -451,7 +487,7 @@
     setTyping(false);
     if (sessionReady) setStatus("");
     if (!data || typeof data !== "object") return;
-    const buttons = cleanButtons(data.quick_replies || data.buttons);
+    const buttons = cleanButtons(data.quick_replies || data.buttons).filter((b) => !repeatsQuestion(b));
     if (typeof data.text === "string" && data.text.trim()) {
       addMessage({ from: "bot", text: data.text, buttons });
     } else if (buttons.length) {
@@ -484,6 +520,7 @@
 
   function restart() {
     state.sessionId = null;
+    state.sessionSecret = null;
     state.history = [];
     outbox.length = 0;
     saveState();

@@ -4,12 +4,20 @@ its health and never fails silently. Registered in credentials.yml as `bot.chann
 POST /webhooks/rest/webhook {"sender": "...", "message": "..."} answers 200 with the bot's messages, as
 Rasa's channel does. What differs:
 - a body that is not a JSON object, a missing or malformed sender or message, or a metadata that is not an
-  object: 400 with {"error": ..., "message": ...}; a message over MAX_MESSAGE_CHARS characters: 413.
+  object: 400 with {"error": ..., "message": ...}; a message over the length cap (bot.channels.validation,
+  CAREERBOT_MAX_MESSAGE_CHARS, default 2,000 characters): 413.
   (Rasa's channel answers 500 to some of these and silence to others.)
-- an empty or blank message gets the domain's utter_default ("Sorry, I didn't catch that...") instead of
-  the NLU pipeline's crash, and so does a message the bot handled without a word (e.g. "/restart" while the
-  domain has no utter_restart); control characters in a message become spaces; text with lone surrogates
+- every message goes through bot.channels.validation, the check all channels share: an empty or blank
+  message gets the domain's utter_default ("Sorry, I didn't catch that...") and so does a message the bot
+  handled without a word (e.g. "/restart" while the domain has no utter_restart); a malformed or unknown
+  `/`-command gets a polite reply; control characters in a message become spaces; text with lone surrogates
   (invalid Unicode) is refused with 400.
+- the conversation id is `rest:<sender>` (`rest:sha256:<digest>` for a sender too long to fit): a client of
+  this channel can never reach a conversation of another channel (socket.io's are `web:...`, Slack's carry
+  no prefix; docs/security.md); and its input channel is always `rest`, whatever the body's `input_channel`.
+- on any interface but loopback the channel requires `Authorization: Bearer $CAREERBOT_REST_TOKEN` (401
+  without it) and the server refuses to start when the token is unset; with the token set it is always
+  required. On 127.0.0.1 without a token it stays open for local tools, the tests and the bench.
 - a failure while handling the message is no longer hidden behind an empty 200: 503 when the conversation
   store, the lock store or the model is unavailable, 500 for anything else; both are logged.
 GET /webhooks/rest/ reports the health of the model, tracker store, lock store and action server
@@ -18,8 +26,12 @@ silent in-memory tracker store) are installed for every channel by bot.rasa_plug
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
+import ipaddress
 import json
 import logging
+import os
 import re
 from asyncio import CancelledError
 from collections.abc import Awaitable, Callable
@@ -36,14 +48,15 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.channels.validation import InvalidMessage, check_message, max_message_chars
 from bot.rasa_plugins import safeguards
 
 logger = logging.getLogger(__name__)
 
-MAX_MESSAGE_CHARS = 5000
+SENDER_PREFIX = "rest:"
 MAX_SENDER_CHARS = 255  # the SQL tracker store's sender_id column
+TOKEN_ENV = "CAREERBOT_REST_TOKEN"
 DEFAULT_RESPONSE = "utter_default"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SENDER_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -84,17 +97,60 @@ def parse_request(body: Any) -> tuple[str, str, str | None, dict | None]:
     message = body.get("message")
     if not isinstance(message, str):
         raise BadRequest(400, "invalid_message", '"message" must be a string.')
-    if len(message) > MAX_MESSAGE_CHARS:
-        raise BadRequest(413, "message_too_long",
-                         f"Sorry, that message is too long for me: please keep it under {MAX_MESSAGE_CHARS} "
-                         "characters.")
+    if len(message) > max_message_chars():
+        raise BadRequest(413, "message_too_long", check_error(message).reply)
     input_channel = body.get("input_channel")
     if input_channel is not None and not isinstance(input_channel, str):
         raise BadRequest(400, "invalid_input_channel", '"input_channel" must be a string.')
     metadata = body.get("metadata")
     if metadata is not None and not isinstance(metadata, dict):
         raise BadRequest(400, "invalid_metadata", '"metadata" must be a JSON object.')
-    return sender, _CONTROL.sub(" ", message), input_channel, metadata
+    return sender, message, input_channel, metadata
+
+
+def conversation_id(sender: str) -> str:
+    """The conversation id of a REST sender: `rest:<sender>`, or, when that would not fit the tracker store's
+    255 characters, `rest:sha256:<hex digest of the sender>`."""
+    if len(SENDER_PREFIX) + len(sender) <= MAX_SENDER_CHARS:
+        return SENDER_PREFIX + sender
+    return SENDER_PREFIX + "sha256:" + hashlib.sha256(sender.encode("utf-8")).hexdigest()
+
+
+def check_error(message: str, intents: set[str] | None = None) -> InvalidMessage:
+    """The validator's verdict on a message it refuses (for building the reply)."""
+    try:
+        check_message(message, intents=intents)
+    except InvalidMessage as bad:
+        return bad
+    raise ValueError("the message is valid")
+
+
+def _loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address.strip("[]")).is_loopback
+    except ValueError:
+        return address == "localhost"
+
+
+def authorized(request: Request) -> bool:
+    """Whether a request may use the channel: always on loopback without CAREERBOT_REST_TOKEN; otherwise only
+    with `Authorization: Bearer <token>`."""
+    token = os.environ.get(TOKEN_ENV, "")
+    if not token:
+        sockname = getattr(request.conn_info, "sockname", None) if request.conn_info else None
+        return bool(sockname) and isinstance(sockname, tuple) and _loopback(str(sockname[0]))
+    given = request.headers.get("authorization", "")
+    scheme, _, value = given.partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(value.strip().encode("utf-8", "replace"),
+                                                              token.encode("utf-8"))
+
+
+def require_token_off_loopback(host: str) -> None:
+    """Refuse to serve REST on a non-loopback interface without CAREERBOT_REST_TOKEN (SystemExit)."""
+    if host and not _loopback(host) and not os.environ.get(TOKEN_ENV):
+        logger.error("The REST channel would be open to the network on %s without a token. Set %s (clients "
+                     "send 'Authorization: Bearer <token>') or serve on 127.0.0.1.", host, TOKEN_ENV)
+        raise SystemExit(2)
 
 
 def default_reply(agent: Any, sender: str) -> list[dict[str, Any]]:
@@ -117,6 +173,10 @@ class RestInput(RasaRestInput):
         """The channel's routes: GET / (health) and POST /webhook."""
         bp = Blueprint("careerbot_rest", __name__)
 
+        @bp.listener("before_server_start")
+        async def refuse_open_network(app: Any, _loop: Any) -> None:
+            require_token_off_loopback(str(getattr(app.state, "host", "") or ""))
+
         @bp.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
             agent = getattr(request.app.ctx, "agent", None)
@@ -127,6 +187,9 @@ class RestInput(RasaRestInput):
 
         @bp.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> Any:
+            if not authorized(request):
+                return error_response(401, "unauthorized", f"This channel needs 'Authorization: Bearer "
+                                                           f"<{TOKEN_ENV}>'.")
             try:
                 body = request.json
             except (SanicException, ValueError, RecursionError):  # RecursionError: absurdly nested JSON
@@ -138,9 +201,19 @@ class RestInput(RasaRestInput):
             agent = getattr(request.app.ctx, "agent", None)
             if agent is None or not agent.is_ready():
                 return error_response(503, "not_ready", "The bot is starting or has no model; try again soon.")
-            if not text.strip():
-                return response.json(default_reply(agent, sender))
-            input_channel = input_channel or self.name()
+            domain = getattr(agent, "domain", None)
+            try:
+                text = check_message(text, intents=set(domain.intents) if domain is not None else None)
+            except InvalidMessage as bad:
+                if bad.code == "blank":
+                    return response.json(default_reply(agent, sender))
+                if bad.status == 200 or bad.code == "bad_command":
+                    return response.json([{"recipient_id": sender, "text": bad.reply}])
+                return error_response(bad.status, bad.code, bad.reply)
+            client_sender, sender = sender, conversation_id(sender)
+            # The body's input_channel is checked but not believed: a REST client must not pass as Slack (whose
+            # answers mention Slack users) or as any other channel.
+            input_channel = self.name()
             if bool_arg(request, "stream", default=False):
                 return response.stream(
                     self.stream_response(on_new_message, text, sender, input_channel, metadata),
@@ -164,7 +237,7 @@ class RestInput(RasaRestInput):
             if not collector.messages:
                 # e.g. "/restart" when the domain has no utter_restart: never leave the user in silence
                 logger.warning("No reply to %r from %r; answering %s", text[:80], sender, DEFAULT_RESPONSE)
-                return response.json(default_reply(agent, sender))
-            return response.json(collector.messages)
+                return response.json(default_reply(agent, client_sender))
+            return response.json([{**message, "recipient_id": client_sender} for message in collector.messages])
 
         return bp

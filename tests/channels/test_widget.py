@@ -2,18 +2,25 @@
 
 What a visitor sees: the launcher opens a chat panel, questions get the bot's answers, quick-reply
 buttons work, a reload keeps the conversation, HTML typed into the chat stays text, the panel takes
-the whole screen on a phone, and the widget works from the keyboard. Screenshots are written to
-tests/artifacts/ (git-ignored) and their paths printed (pytest -s shows them).
+the whole screen on a phone, and the widget works from the keyboard; an answer is one bubble, the question
+stays in view above it, suggestions never repeat it, every control is a 44 px touch target, and axe-core finds
+no accessibility violation (chat open and closed, desktop and phone). The widget talks to a Rasa server
+configured as `make serve` (CORS limited to the demo page's origin: tests/channels/channels_fixtures.py).
+Screenshots are written to tests/artifacts/ (git-ignored) and their paths printed (pytest -s shows them).
 """
 from __future__ import annotations
 
 import json
 import os
 import time
+from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.e2e
+pytest_plugins = ["channels_fixtures"]
+AXE = Path(__file__).resolve().parents[2] / "web" / "node_modules" / "axe-core" / "axe.min.js"
+PHONE = {"width": 375, "height": 667}
 
 try:
     from playwright.sync_api import expect
@@ -109,8 +116,8 @@ def session_id(page) -> str | None:
 
 
 def test_visitor_gets_answers_uses_quick_replies_and_keeps_the_conversation_on_reload(
-        open_page, web_server, screenshot):
-    page, watch = open_page(web_server.url + "/")
+        open_page, guarded_web, screenshot):
+    page, watch = open_page(guarded_web.url + "/")
     open_widget(page)
 
     answer = ask(page, "how do I become an engineering director?")
@@ -141,8 +148,8 @@ def test_visitor_gets_answers_uses_quick_replies_and_keeps_the_conversation_on_r
     assert watch.dialogs == [] and watch.errors == [] and watch.blocked == []
 
 
-def test_new_conversation_button_forgets_the_history_and_the_context(open_page, web_server):
-    page, watch = open_page(web_server.url + "/")
+def test_new_conversation_button_forgets_the_history_and_the_context(open_page, guarded_web):
+    page, watch = open_page(guarded_web.url + "/")
     open_widget(page)
     greeting = conversation(page)
     assert greeting and greeting[0][0] == "bot"
@@ -159,8 +166,8 @@ def test_new_conversation_button_forgets_the_history_and_the_context(open_page, 
     assert watch.errors == []
 
 
-def test_html_typed_into_the_chat_is_shown_as_text_and_never_runs(open_page, web_server, screenshot):
-    page, watch = open_page(web_server.url + "/")
+def test_html_typed_into_the_chat_is_shown_as_text_and_never_runs(open_page, guarded_web, screenshot):
+    page, watch = open_page(guarded_web.url + "/")
     open_widget(page)
 
     answer = ask(page, XSS)
@@ -224,8 +231,8 @@ def test_status_line_says_when_the_server_is_unreachable(open_page, offline_web_
     assert watch.errors == []
 
 
-def test_phone_sized_screen_gets_a_full_screen_panel(open_page, web_server, screenshot):
-    page, _ = open_page(web_server.url + "/", viewport={"width": 375, "height": 667})
+def test_phone_sized_screen_gets_a_full_screen_panel(open_page, guarded_web, screenshot):
+    page, _ = open_page(guarded_web.url + "/", viewport={"width": 375, "height": 667})
     open_widget(page)
     answer = ask(page, "how do I become an engineering director?")
     assert "engineering manager" in answer.lower()
@@ -243,8 +250,8 @@ def test_phone_sized_screen_gets_a_full_screen_panel(open_page, web_server, scre
     expect(page.get_by_role("button", name=LAUNCHER_CLOSED)).to_be_visible()
 
 
-def test_keyboard_opens_and_closes_the_widget(open_page, web_server):
-    page, _ = open_page(web_server.url + "/")
+def test_keyboard_opens_and_closes_the_widget(open_page, guarded_web):
+    page, _ = open_page(guarded_web.url + "/")
 
     for _ in range(10):  # tab through the page's links until the launcher has the focus
         page.keyboard.press("Tab")
@@ -267,3 +274,80 @@ def test_keyboard_opens_and_closes_the_widget(open_page, web_server):
     assert page.evaluate(FOCUSED_JS) == LAUNCHER_CLOSED
     expect(page.get_by_role("button", name=LAUNCHER_CLOSED)).to_have_attribute("aria-expanded", "false")
 
+
+
+# ------------------------------------------------------------------ one answer, readable, accessible
+QUESTION_VISIBLE_JS = """() => {
+  const root = document.getElementById('careerbot-widget').shadowRoot;
+  const scroller = root.querySelector('.cbw-scroller').getBoundingClientRect();
+  const questions = [...root.querySelectorAll('.cbw-log .cbw-from-user')];
+  const last = questions[questions.length - 1].getBoundingClientRect();
+  return last.top >= scroller.top - 1 && last.bottom <= scroller.bottom + 1;
+}"""
+SMALL_TARGETS_JS = """() => {
+  const root = document.getElementById('careerbot-widget').shadowRoot;
+  return [...root.querySelectorAll('button, input')].filter((node) => node.offsetParent !== null)
+    .map((node) => [node.getAttribute('aria-label') || node.textContent.trim() || node.id,
+                    node.getBoundingClientRect()])
+    .filter(([, box]) => box.width < 44 || box.height < 44)
+    .map(([name, box]) => `${name}: ${Math.round(box.width)}x${Math.round(box.height)}`);
+}"""
+QUICK_REPLIES_JS = """() => [...document.getElementById('careerbot-widget').shadowRoot
+  .querySelectorAll('.cbw-quick-reply')].map((button) => button.textContent)"""
+BUBBLES_AFTER_LAST_QUESTION_JS = """() => {
+  const bubbles = [...document.getElementById('careerbot-widget').shadowRoot
+    .querySelectorAll('.cbw-log .cbw-message')];
+  const last = bubbles.map((b) => b.classList.contains('cbw-from-user')).lastIndexOf(true);
+  return bubbles.slice(last + 1).map((b) => ({paragraphs: b.querySelectorAll('p').length,
+                                              lists: b.querySelectorAll('ul, ol').length}));
+}"""
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's violations on the page (the widget's open shadow root included): 'rule: target' lines."""
+    assert AXE.is_file(), f"axe-core is not installed at {AXE} (make web-deps)"
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+                           ".map((v) => v.id + ': ' + v.nodes.map((n) => JSON.stringify(n.target)).join(' '))")
+    return list(result)
+
+
+def test_an_answer_is_one_bubble_below_its_question_without_repeated_suggestions(open_page, guarded_web,
+                                                                                   screenshot):
+    page, watch = open_page(guarded_web.url + "/")
+    open_widget(page)
+
+    ask(page, "how do I become an engineering director?")
+    bubbles = page.evaluate(BUBBLES_AFTER_LAST_QUESTION_JS)
+    assert len(bubbles) == 1, bubbles  # one answer, one bubble
+    assert bubbles[0]["paragraphs"] + bubbles[0]["lists"] >= 2, bubbles  # its paragraphs are kept inside it
+    assert page.evaluate(QUESTION_VISIBLE_JS)  # the question is still in view above its answer
+    screenshot(page, "after-desktop-answer")
+
+    duties = "What does an engineering director do?"
+    page.get_by_role("button", name=duties).click()
+    answer_to(page, duties)
+    assert len(page.evaluate(BUBBLES_AFTER_LAST_QUESTION_JS)) == 1
+    assert page.evaluate(QUESTION_VISIBLE_JS)
+    assert duties not in page.evaluate(QUICK_REPLIES_JS)  # the question just answered is not suggested again
+    screenshot(page, "after-desktop-quick-reply")
+
+    assert page.evaluate(SMALL_TARGETS_JS) == []
+    assert watch.errors == [] and watch.blocked == []
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_axe_finds_no_violation_with_the_chat_closed_and_open(open_page, guarded_web, screenshot, viewport):
+    page, watch = open_page(guarded_web.url + "/", viewport=viewport)
+    expect(page.get_by_role("button", name=LAUNCHER_CLOSED)).to_be_visible()
+    assert axe_violations(page) == []
+
+    open_widget(page)
+    answer = ask(page, "how do I become an engineering director?")
+    assert "engineering manager" in answer.lower()
+    assert axe_violations(page) == []
+    assert page.evaluate(SMALL_TARGETS_JS) == []
+    if viewport == PHONE:
+        assert page.evaluate(QUESTION_VISIBLE_JS)
+        screenshot(page, "after-phone-answer")
+    assert watch.errors == []
