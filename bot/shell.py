@@ -15,6 +15,7 @@ readable for a person at a terminal:
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 import signal
@@ -22,7 +23,7 @@ import sys
 import threading
 import time
 import uuid
-from typing import Any
+from typing import Any, Callable
 
 from bot import quiet
 
@@ -74,21 +75,20 @@ def _leave_on_hangup() -> None:
     threading.Thread(target=watch, name="careerbot-terminal-watch", daemon=True).start()
 
 
-def patch_console() -> None:
-    """Replace the output and input functions of Rasa's console (imports Rasa)."""
+def terminal_output(original: Callable[..., Any]) -> Callable[..., Any]:
+    """Rasa's console output (`rasa.core.channels.console._print_bot_output`) for a person at a terminal:
+    markdown rendered, suggestions by their titles only; anything else goes to Rasa's `original`. Applied by
+    bot.rasa_plugins.patches (group "console"), which pins `original`'s source."""
     import questionary
     from prompt_toolkit.styles import Style
     from rasa.cli import utils as cli_utils
-    from rasa.core.channels import console
     from rasa.shared.utils.cli import print_color
     from rasa.shared.utils.io import bcolors
 
-    from bot.channels.validation import InvalidMessage, check_message
-
     bold = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    original_output = console._print_bot_output
     free_text = cli_utils.FREE_TEXT_INPUT_PROMPT
 
+    @functools.wraps(original)
     def print_output(message: dict[str, Any], is_latest_message: bool = False,
                      color: str = bcolors.OKBLUE) -> Any:
         if message.get("text"):
@@ -96,7 +96,7 @@ def patch_console() -> None:
         buttons = [b for b in message.get("buttons") or [] if isinstance(b, dict) and b.get("title")]
         rest = {k: v for k, v in message.items() if k not in ("text", "buttons", "recipient_id")}
         if rest:
-            original_output(rest, False, color)
+            original(rest, False, color)
         if not buttons:
             return None
         if not is_latest_message:
@@ -105,10 +105,28 @@ def patch_console() -> None:
         choices = [questionary.Choice(title=b["title"], value=b.get("payload") or b["title"]) for b in buttons]
         return questionary.select("Suggestions:", choices + [free_text],
                                   style=Style([("qmark", "#6d91d3"), ("", "#6d91d3"), ("answer", "#b373d6")]))
+    return print_output
+
+
+def terminal_input(original: Callable[..., Any]) -> Callable[..., Any]:
+    """Rasa's console input (`rasa.core.channels.console._get_user_input`, whose prompt it re-creates): the
+    suggestion menu of the (patched) output, every message through the channels' one input check, and Ctrl-D
+    (end of input) read as "leave", as /stop. Applied by bot.rasa_plugins.patches (group "console")."""
+    import questionary
+    from prompt_toolkit.styles import Style
+    from rasa.cli import utils as cli_utils
+    from rasa.core.channels import console
+    from rasa.shared.utils.cli import print_color
+    from rasa.shared.utils.io import bcolors
+
+    from bot.channels.validation import InvalidMessage, check_message
+    from bot.rasa_plugins.safeguards import input_or_none_at_eof
+
+    free_text = cli_utils.FREE_TEXT_INPUT_PROMPT
 
     async def ask(previous_response: dict[str, Any] | None) -> str | None:
         if previous_response is not None:
-            menu = print_output(previous_response, is_latest_message=True)
+            menu = console._print_bot_output(previous_response, is_latest_message=True)
             if menu is not None:
                 choice = await menu.ask_async()
                 if choice is None or choice != free_text:
@@ -117,12 +135,12 @@ def patch_console() -> None:
         answer = await question.ask_async()
         return answer.strip() if answer is not None else None
 
+    read_one = input_or_none_at_eof(ask)
+
+    @functools.wraps(original)
     async def read_message(previous_response: dict[str, Any] | None) -> str | None:
         while True:
-            try:
-                text = await ask(previous_response)
-            except EOFError:  # Ctrl-D: leave as /stop does
-                return None
+            text = await read_one(previous_response)
             if text is None or text == "/stop":
                 return text
             try:
@@ -130,9 +148,7 @@ def patch_console() -> None:
             except InvalidMessage as bad:
                 print_color(bad.reply, color=bcolors.OKBLUE)
                 previous_response = None
-
-    console._print_bot_output = print_output
-    console._get_user_input = read_message
+    return read_message
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -142,7 +158,7 @@ def main(argv: list[str] | None = None) -> None:
 
     _leave_on_hangup()
     args = ["shell", *with_defaults(sys.argv[1:] if argv is None else argv)]
-    rasa_main(args, before=patch_console)
+    rasa_main(args)
 
 
 if __name__ == "__main__":

@@ -58,6 +58,7 @@ from bot.channels.slack_format import button_blocks, clean_user_text, text_block
 from bot.channels.slack_home import HomeData, HomeState, home_view
 from bot.channels.slack_intro import FAILED_NOTICE, INTRO_KEY, introduce, intro_from_json
 from bot.channels.slack_socket import DEFAULT_PING_INTERVAL, EnvelopeInfo, SocketMode
+from bot.channels.validation import InvalidMessage, check_message
 
 logger = logging.getLogger(__name__)
 
@@ -612,6 +613,17 @@ class CareerbotSlackInput(InputChannel):
         task.add_done_callback(self._tasks.discard)
 
     # ------------------------------------------------------------------ answering
+    async def _checked(self, text: str, output: OutputChannel) -> str | None:
+        """`text` through the one input check every channel shares (bot/channels/validation.py), or None after
+        posting its polite reply (blank, too long, control characters, an unknown `/`-command)."""
+        domain = getattr(getattr(self, "_agent", None), "domain", None)
+        try:
+            return check_message(text, intents=set(domain.intents) if domain is not None else None)
+        except InvalidMessage as bad:
+            logger.info("Slack message refused by the input check: %s", bad.code)
+            await output.post(text=bad.reply)
+            return None
+
     def _message(self, text: str, output: OutputChannel, turn: SlackTurn) -> UserMessage:
         return UserMessage(text, output, conversation_id(turn, self.settings.conversation_granularity),
                            input_channel=self.name(), message_id=turn.message_id,
@@ -632,8 +644,11 @@ class CareerbotSlackInput(InputChannel):
             # First DM turn of this user on this server: remember the Home as it is before the turn, so a
             # change made by this turn is published even if another server published the Home before.
             await self._refresh_home(turn.user, turn.channel, only_if_changed=True)
+        text = await self._checked(turn.text, output)
+        if text is None:
+            return
         try:
-            await on_new_message(self._message(turn.text, output, turn))
+            await on_new_message(self._message(text, output, turn))
         except Exception:  # any failure must still leave the user a reply
             logger.exception("Failed to answer Slack message from %s in %s/%s", turn.user, turn.channel,
                              turn.thread_ts)
@@ -698,7 +713,9 @@ class CareerbotSlackInput(InputChannel):
             if command.kind == HELP:
                 await private.post(text=HELP_TEXT)
                 turn = replace(turn, text=CAPABILITIES_PAYLOAD)
-            await on_new_message(self._message(turn.text, private, turn))
+            text = await self._checked(turn.text, private)
+            if text is not None:
+                await on_new_message(self._message(text, private, turn))
         except Exception:
             logger.exception("Failed to answer Slack command from %s", command.user)
             await private.post(text=APOLOGY)

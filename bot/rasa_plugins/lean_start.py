@@ -24,6 +24,14 @@ from typing import Any
 TENSORFLOW_ENV = "CAREERBOT_TENSORFLOW"
 PLACEHOLDER_ROOTS = ("tensorflow", "keras")
 SKOPS_COMPONENT = "rasa.nlu.classifiers.logistic_regression_classifier.LogisticRegressionClassifier"
+# careerbot's own graph components live in bot/nlu/; none may import TensorFlow (tests/rasa_plugins/
+# test_patches.py reads their imports), so they count as TensorFlow-free without a fingerprint of Rasa's.
+OWN_COMPONENT_PREFIX = "bot.nlu."
+# Components that load their model with skops (the LogisticRegressionClassifier and careerbot's subclass of it).
+SKOPS_COMPONENTS = frozenset({
+    SKOPS_COMPONENT,
+    "bot.nlu.blank_safe_classifier.BlankSafeLogisticRegressionClassifier",
+})
 # Components of a prediction graph that never call TensorFlow and never read the featurizers' sequence
 # (per-token) features (Rasa 3.6.21's own, read from their sources).
 TF_FREE_COMPONENTS = frozenset({
@@ -121,3 +129,13 @@ def install_tensorflow_placeholders() -> None:
         for root in PLACEHOLDER_ROOTS:
             sys.modules.pop(root, None)
     sys.meta_path.insert(0, _PlaceholderFinder())
+
+
+def tensorflow_free(components: set[str]) -> bool:
+    """Whether every component of a prediction graph is one of Rasa's TF_FREE_COMPONENTS or careerbot's own."""
+    return all(c in TF_FREE_COMPONENTS or c.startswith(OWN_COMPONENT_PREFIX) for c in components)
+
+
+def loads_with_skops(components: set[str]) -> bool:
+    """Whether a component of the graph loads its model with skops (so skops is worth importing first)."""
+    return bool(components & SKOPS_COMPONENTS)

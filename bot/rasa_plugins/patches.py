@@ -8,7 +8,8 @@
 - checks each original's source against the fingerprint pinned here (sha256 of `inspect.getsource`): a
   patch whose original changed is skipped and logged (tests/rasa_plugins/test_patches.py fails on it too);
 - applies the SAFETY patches always (group "safeguards": a polite answer when the action server is down,
-  no silent in-memory tracker store; group "console": Ctrl-D leaves `rasa shell`);
+  no silent in-memory tracker store; group "console": `rasa shell` readable, its input checked, Ctrl-D
+  leaving it);
 - applies the SPEED groups unless switched off: CAREERBOT_SPEEDUPS=0 turns every speed group off;
   CAREERBOT_SPEEDUPS_OFF=group,group turns some off (names in `SPEED_GROUPS`; an unknown name is an error).
 
@@ -74,8 +75,12 @@ PATCHES: tuple[Patch, ...] = (
           "ccaa168ffee74e4e", wraps=True),
     Patch("rasa.core.agent:Agent._create_tracker_store", "bot.rasa_plugins.safeguards:unwrapped_tracker_store",
           "safeguards", "97499b594b45581b"),
-    Patch("rasa.core.channels.console:_get_user_input", "bot.rasa_plugins.safeguards:input_or_none_at_eof",
-          "console", "72943a5ff71d48f4", wraps=True),
+    # `rasa shell` for a person at a terminal (bot/shell.py): markdown, titles-only suggestions, the channels'
+    # input check, Ctrl-D leaving. Inert in `rasa run`, which never calls the console.
+    Patch("rasa.core.channels.console:_print_bot_output", "bot.shell:terminal_output", "console",
+          "6b153a1d7b65276d", wraps=True),
+    Patch("rasa.core.channels.console:_get_user_input", "bot.shell:terminal_input", "console",
+          "72943a5ff71d48f4", wraps=True),
 )
 
 PINNED: tuple[Pinned, ...] = (
@@ -203,12 +208,12 @@ def install(components: set[str] | None = None, environ: dict[str, str] | None =
         return done
     wanted = (set(SPEED_GROUPS) - off) | set(SAFETY_GROUPS)
     env = os.environ if environ is None else environ
-    tensorflow_free = components is not None and components <= lean_start.TF_FREE_COMPONENTS
+    tensorflow_free = components is not None and lean_start.tensorflow_free(components)
     if "lean_start" in wanted and components is not None:
         if tensorflow_free and env.get(lean_start.TENSORFLOW_ENV, "").strip() != "1":
             lean_start.install_tensorflow_placeholders()
             done.applied.append("tensorflow placeholders")
-        if lean_start.SKOPS_COMPONENT in components:
+        if lean_start.loads_with_skops(components):
             import skops.io  # noqa: F401  (imported early for speed; see lean_start)
             done.applied.append("skops first")
     context = {"tensorflow_free": tensorflow_free}

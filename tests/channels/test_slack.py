@@ -739,6 +739,22 @@ def test_a_dm_with_a_file_gets_i_can_only_read_text(system: SlackSystem) -> None
 
 
 @pytest.mark.e2e
+def test_an_overlong_dm_gets_the_input_checks_polite_reply_and_no_answer(system: SlackSystem) -> None:
+    """Slack runs user messages through the same input check as REST, socket.io and the shell."""
+    from bot.channels.validation import max_message_chars
+
+    ts = system.ts()
+    _, (status, _, _) = system.event({"type": "message", "channel_type": "im", "channel": "DLONG", "user": "ULONG",
+                                      "text": "what does a director do? " * (max_message_chars() // 20), "ts": ts,
+                                      "team": TEAM})
+    assert status == 200
+    [reply] = system.wait_replies("DLONG", None)
+    assert "too long" in reply.text and f"{max_message_chars():,}" in reply.text
+    system.settle("ULONG", "DLONG")
+    assert len(system.replies("DLONG", None)) == 1
+
+
+@pytest.mark.e2e
 def test_slash_command_over_https_is_answered_privately(system: SlackSystem) -> None:
     trigger = f"{time.time():.6f}"
     response_url = f"{system.slack.response_url_base}{trigger}"

@@ -41,6 +41,32 @@ def test_the_components_lean_start_trusts_have_the_sources_they_were_read_from()
     assert patches.lean_start_fingerprint() == patches.LEAN_START_FINGERPRINT
 
 
+TENSORFLOW_MODULES = ("tensorflow", "keras", "rasa.utils.tensorflow", "rasa.nlu.classifiers.diet_classifier",
+                      "rasa.core.policies.ted_policy")
+
+
+def tensorflow_imports(source: str) -> list[str]:
+    """The modules of `source`'s import statements that would load TensorFlow."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        names = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
+                 else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+        found += [name for name in names if name.startswith(TENSORFLOW_MODULES)]
+    return found
+
+
+def test_careerbots_own_components_import_no_tensorflow() -> None:
+    """lean_start counts every bot.nlu component as TensorFlow-free: their imports must keep that true."""
+    modules = sorted((REPO_ROOT / "bot" / "nlu").glob("*.py"))
+    assert modules, "no bot/nlu components found"
+    offenders = {m.name: tensorflow_imports(m.read_text()) for m in modules if tensorflow_imports(m.read_text())}
+    assert not offenders, offenders
+    assert tensorflow_imports("import tensorflow as tf\nfrom rasa.utils.tensorflow.models import X") == [
+        "tensorflow", "rasa.utils.tensorflow.models"]
+
+
 def test_every_patch_names_a_known_group_and_an_existing_replacement() -> None:
     groups = set(patches.SPEED_GROUPS) | set(patches.SAFETY_GROUPS)
     for item in ITEMS:

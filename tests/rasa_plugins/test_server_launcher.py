@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot import server
+from bot.rasa_plugins import lean_start
 from e2e.harness import REPO_ROOT, require_model
 
 
@@ -54,8 +55,8 @@ def run_prepare(argv: list[str], env: dict[str, str] | None = None) -> dict:
 
 def test_the_shipped_model_needs_no_tensorflow() -> None:
     components = server.model_components(require_model())
-    assert components is not None and server.SKOPS_COMPONENT in components
-    assert components <= server.TF_FREE_COMPONENTS
+    assert components is not None and lean_start.loads_with_skops(components)
+    assert lean_start.tensorflow_free(components), sorted(components - server.TF_FREE_COMPONENTS)
 
 
 def test_model_components_reads_archives_and_folders(tmp_path: Path) -> None:

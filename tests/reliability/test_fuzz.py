@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from support.env import REPO_ROOT
 from knowledge import queries as q
 from reliability.stack import Bot, ask, describe, health, says
+from bot.channels.validation import max_message_chars
 
 SEED = 20261125
 REQUESTS = 2000
@@ -39,7 +40,7 @@ WEIRD = [
     "/ask_path{bad json", "/nonexistent_intent", '/ask_path{"role": 5}', '/inform{"role": [1, 2]}', "/",
     "//", "/greet{}", '/ask_path{"role": "\'; DROP TABLE roles; --"}', '/compare{"role": "CTO", "degree": "MBA"}',
     '/ask_role_duties{"role": "<script>alert(1)</script>"}', "12345", "-1", "1e309", "NaN", "null", "true",
-    "?" * 50, "a" * 4990, "how do I become " + "very " * 900 + "senior engineer?",
+    "?" * 50, "a" * (max_message_chars() - 10), "how do I become " + "very " * 390 + "senior engineer?",
 ]
 
 
@@ -70,11 +71,11 @@ def generate(rng: random.Random, count: int) -> list[Case]:
             base = rng.choice(WEIRD) + " " + rng.choice(QUESTIONS) + " " + rng.choice(WEIRD)
         if rng.random() < 0.1:
             base = "".join(chr(rng.randrange(1, 0x2FFF)) for _ in range(rng.randrange(1, 80)))
-        base = base[:5000]
+        base = base[:max_message_chars()]
         return Case("text", _json({"sender": rng.choice(senders), "message": base}), reaches_bot=True)
 
     def huge_message() -> Case:
-        size = rng.choice([5001, 20_000, 100_000, 102_400])
+        size = rng.choice([max_message_chars() + 1, 5001, 20_000, 100_000, 102_400])
         return Case("huge", _json({"sender": rng.choice(senders), "message": rng.choice("ab🙂 ") * size}))
 
     def malformed_json() -> Case:

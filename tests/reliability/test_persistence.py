@@ -24,6 +24,7 @@ from support.env import BIN, REPO_ROOT
 from knowledge import queries as q
 from knowledge.db import make_engine
 from reliability.stack import Bot, Services, ask, describe, says
+from bot.channels.rest import conversation_id
 
 
 def role_facts(kb: Session, name: str) -> tuple[str, str]:
@@ -39,7 +40,7 @@ def user_texts(tracker_db_url: str, sender: str) -> list[str]:
     try:
         with engine.connect() as connection:
             rows = connection.execute(sa.text("SELECT data FROM events WHERE sender_id = :sender AND "
-                                              "type_name = 'user' ORDER BY id"), {"sender": sender})
+                                              "type_name = 'user' ORDER BY id"), {"sender": conversation_id(sender)})
             return [json.loads(data)["text"] for (data,) in rows]
     finally:
         engine.dispose()

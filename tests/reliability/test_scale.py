@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from knowledge import queries as q
 from reliability.stack import Answer, Bot, Services, ask, describe, says
+from bot.channels.rest import conversation_id
 
 USERS, MESSAGES_PER_USER = 50, 10
 BURST = 20
@@ -67,7 +68,7 @@ def events(services: Services, sender: str) -> list[dict]:
     try:
         with engine.connect() as connection:
             rows = connection.execute(sa.text("SELECT data FROM events WHERE sender_id = :sender ORDER BY id"),
-                                      {"sender": sender})
+                                      {"sender": conversation_id(sender)})
             return [json.loads(data) for (data,) in rows]
     finally:
         engine.dispose()
@@ -119,7 +120,8 @@ def test_a_conversation_alternating_between_servers_keeps_its_context(cluster: d
         answers.append(answer)
     check_turns(services, user, [t.message for t in script], answers)
     # Server a's HTTP API (token-protected) sees the whole conversation, half of it handled by b.
-    tracker = requests.get(f"{a.url}/conversations/{user}/tracker", params={"token": a.api_token}, timeout=30)
+    tracker = requests.get(f"{a.url}/conversations/{conversation_id(user)}/tracker", params={"token": a.api_token},
+                           timeout=30)
     assert tracker.status_code == 200
     assert [e["text"] for e in tracker.json()["events"] if e["event"] == "user"] == [t.message for t in script]
 
@@ -240,8 +242,8 @@ def test_fifty_users_ten_messages_each_over_both_servers_lose_no_turn(cluster: d
         check_turns(services, user, sent, answers)
     # The HTTP API reads the same store: one conversation, event for event.
     user = next(iter(scripts))
-    tracker = requests.get(f"{bots[0].url}/conversations/{user}/tracker", params={"token": bots[0].api_token},
-                           timeout=30).json()
+    tracker = requests.get(f"{bots[0].url}/conversations/{conversation_id(user)}/tracker",
+                           params={"token": bots[0].api_token}, timeout=30).json()
     assert len(tracker["events"]) == len(events(services, user))
 
 
