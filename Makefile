@@ -37,7 +37,7 @@ else
 KB_TARGET := var/careerbot.db
 endif
 
-.PHONY: help venv setup kb nlu-model train web-deps browser-deps services actions run serve web validate lint test scale-test bench clean
+.PHONY: help venv setup kb nlu-model train web-deps browser-deps services actions run serve web validate lint unit test scale-test bench insights clean
 
 help: ## list the targets
 	@echo "careerbot: an engineering-management career mentor chatbot."
@@ -148,12 +148,19 @@ web: $(WEB_DEPS) | $(STAMP) ## serve web/ (demo page + chat widget) on 127.0.0.1
 	@echo "==> [web] Demo page: http://127.0.0.1:$(WEB_PORT)/ (its widget talks to make serve on http://127.0.0.1:$(RASA_PORT))"
 	@$(BIN)/python web/serve.py --host 127.0.0.1 --port $(WEB_PORT) --server-url http://127.0.0.1:$(RASA_PORT)
 
+insights: | $(STAMP) ## report for bot authors: var/insights/index.html from the tracker store (SINCE=30d, OUT=dir)
+	$(BIN)/python -m bot.insights --since $(or $(SINCE),30d)$(if $(OUT), --out $(OUT))
+
 # ------------------------------------------------------------------ checks
 validate: | $(STAMP) ## check bot/domain.yml and bot/data for inconsistencies
 	$(BIN)/rasa data validate --config config.yml --domain bot/domain.yml --data bot/data
 
 lint: | $(STAMP) ## ruff over knowledge, bot, tests and scripts
 	$(BIN)/ruff check knowledge bot tests scripts
+
+unit: kb ## only the fast tests: no server, no Rasa model loaded (pytest -m "not e2e"); under a minute
+	@echo "==> [unit] pytest -m 'not e2e' (knowledge, rendering, actions, plugins: no server is started)"
+	$(BIN)/pytest -m "not e2e"
 
 scale-test: setup $(MODEL) services ## reliability: restart, faults, fuzzing, 2 Rasa servers on PostgreSQL + Redis
 	$(BIN)/pytest tests/reliability

@@ -1,6 +1,8 @@
-"""`make bench`: careerbot's config.yml side by side with Rasa's default pipeline, on the same bot/ data.
+"""`make bench`: careerbot's config.yml side by side with Rasa's default pipeline, on the same bot/ data, and
+with careerbot's Rasa speed patches switched off (CAREERBOT_SPEEDUPS=0, same model).
 
-For each of the two models (careerbot's config.yml, and bench/default_config.yml = what `rasa init` uses):
+For each of the three columns (careerbot's config.yml; bench/default_config.yml = what `rasa init` uses;
+careerbot's model served with CAREERBOT_SPEEDUPS=0, see bot/rasa_plugins/patches.py):
 - training wall time of `rasa train` into an empty folder with an empty Rasa cache;
 - a real action server and a real Rasa server (careerbot's REST channel, tracker store in a temporary SQLite
   file), started as `make serve` starts them: time from starting the Rasa process to its first answer;
@@ -9,9 +11,17 @@ For each of the two models (careerbot's config.yml, and bench/default_config.yml
   then under load: N concurrent conversations replaying the script for a bounded time (messages/s, errors);
 - peak resident memory of the Rasa server and of the action server (sampled from /proc);
 - held-out intent accuracy (tests/data/nlu_heldout.yml) through the running server's /model/parse.
-Prints the table (both columns and their ratio) and writes it as markdown with the machine and the settings.
+Prints the table (three columns and two ratios) and writes it as markdown with the machine and the settings.
 
-Servers listen on 127.0.0.1 only, on ports 5700-5799; nothing is sent anywhere else. The client runs on
+`--patch-groups` measures what each speed group of bot/rasa_plugins/patches.py buys instead: careerbot's model
+served with every group on, with each group off in turn (CAREERBOT_SPEEDUPS_OFF=group) and with all off
+(CAREERBOT_SPEEDUPS=0), each configuration --repeat times (default 2, interleaved), with a shorter load
+(3 passes, 15 s, no held-out set, unless given); it writes bench/PATCH_GROUPS.md. The rule it applies: a
+group that saves under 5 % of the Rasa server's CPU time per message (the stand-in for p50 and throughput
+on a shared machine) and does not make start-up faster and smaller is "remove" (see `verdict`).
+
+Servers listen on 127.0.0.1 only, on ports 5700-5799 (CAREERBOT_TEST_PORTS=A-B chooses others); nothing is
+sent anywhere else. The client runs on
 the same machine as the servers, so on a small machine it takes part of the CPU the servers could use.
 
 Trained models are kept in var/bench/ with their training time and a hash of what they were trained from
@@ -23,7 +33,9 @@ Usage:
     .venv/bin/python -m bench.run --retrain        # train both again from scratch
     .venv/bin/python -m bench.run --only careerbot # measure one model alone (no ratios)
     .venv/bin/python -m bench.run --tiny --out /tmp/R.md   # smoke setting: shipped model, no baseline
-On 2 cores a run with both models cached takes about 3 minutes. Training Rasa's default pipeline (DIET, TED
+    .venv/bin/python -m bench.run --patch-groups   # each speed-patch group off in turn; bench/PATCH_GROUPS.md
+On 2 cores a run with both models cached takes about 4-5 minutes; --patch-groups about 12 minutes.
+Training Rasa's default pipeline (DIET, TED
 and UnexpecTED, 100 epochs each) adds 9-11 minutes when its inputs changed; careerbot's adds about 25 s.
 --tiny takes about 20 seconds.
 """
@@ -54,17 +66,30 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 DEFAULT_OUT = REPO_ROOT / "bench" / "RESULTS.md"
+GROUPS_OUT = REPO_ROOT / "bench" / "PATCH_GROUPS.md"
 SHIPPED_MODEL = REPO_ROOT / "var" / "models" / "careerbot.tar.gz"
 CACHE_DIR = REPO_ROOT / "var" / "bench"  # trained models, their training times and input hashes
 HELDOUT = REPO_ROOT / "tests" / "data" / "nlu_heldout.yml"
 TRAINING_INPUTS = ("bot/domain.yml", "bot/data")
-PORTS = range(5700, 5800)
+
+
+def _ports() -> range:
+    """5700-5799, or CAREERBOT_TEST_PORTS=A-B (the range an engineer's tests may use on a shared machine)."""
+    spec = os.environ.get("CAREERBOT_TEST_PORTS", "").strip()
+    try:
+        first, last = (int(part) for part in spec.split("-"))
+    except ValueError:
+        return range(5700, 5800)
+    return range(first, last + 1)
+
+
+PORTS = _ports()
 CHANNEL = "bot.channels.rest.RestInput"
 SKIPPED_TINY = "n/a (skipped in --tiny)"
 # Environment a server must not inherit from the shell running the benchmark: shared stores, extra workers,
 # and credentials that would make a channel talk to the outside world.
 UNINHERITED = ("TRACKER_STORE_URL", "LOCK_STORE_URL", "SANIC_WORKERS", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET",
-               "SLACK_API_URL")
+               "SLACK_API_URL", "CAREERBOT_SPEEDUPS", "CAREERBOT_SPEEDUPS_OFF", "CAREERBOT_TENSORFLOW")
 
 
 @dataclass(frozen=True)
@@ -101,17 +126,23 @@ TINY_TURNS = 6
 
 @dataclass(frozen=True)
 class Variant:
-    """One of the two compared models: its key, column title, config file and model file name."""
+    """One compared column: its key, title, config file, model file name, the environment its Rasa server
+    gets, and the variant whose model it serves (None: its own)."""
 
     key: str
     title: str
     config: Path
     model_name: str
+    env: tuple[tuple[str, str], ...] = ()
+    model_of: str | None = None
 
 
+SPEEDUPS_OFF = "careerbot_speedups_off"
 VARIANTS = (
     Variant("careerbot", "careerbot (config.yml)", REPO_ROOT / "config.yml", "careerbot"),
     Variant("default", "Rasa default", REPO_ROOT / "bench" / "default_config.yml", "default"),
+    Variant(SPEEDUPS_OFF, "careerbot, CAREERBOT_SPEEDUPS=0", REPO_ROOT / "config.yml", "careerbot",
+            env=(("CAREERBOT_SPEEDUPS", "0"),), model_of="careerbot"),
 )
 
 
@@ -133,6 +164,8 @@ class Settings:
     train_timeout: float
     start_timeout: float
     only: str | None = None  # a variant key: measure that model alone (no ratios)
+    patch_groups: tuple[str, ...] = ()  # --patch-groups: the speed groups to switch off one at a time
+    repeat: int = 2
 
 
 class BenchError(Exception):
@@ -241,6 +274,19 @@ def status_kb(pid: int, name: str) -> int:
     except (OSError, ValueError):
         pass
     return 0
+
+
+def cpu_seconds(root: int) -> float:
+    """User + system CPU seconds used so far by `root` and its descendants (/proc/<pid>/stat)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in process_tree(root):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+        except (OSError, ValueError, IndexError):
+            pass
+    return total / ticks
 
 
 class PeakRss(threading.Thread):
@@ -413,11 +459,11 @@ def start_stack(variant: Variant, model: Path, work: Path, settings: Settings, t
     """Start the action server, wait for its /health, then the Rasa server (as `make serve` does) and wait
     for its first answered message; both on 127.0.0.1, conversations in a temporary SQLite file."""
     actions_port, rasa_port = free_port(taken), free_port(taken)
-    folder = work / f"serve-{variant.key}"
-    folder.mkdir()
+    folder = Path(tempfile.mkdtemp(prefix=f"serve-{variant.key}-", dir=work))
     credentials = folder / "credentials.yml"
     credentials.write_text(f"{CHANNEL}:\n")  # the REST channel alone: no Slack, no socket.io
-    extra = {"ACTIONS_PORT": str(actions_port), "TRACKER_STORE_URL": f"sqlite:///{folder / 'tracker.db'}"}
+    extra = {"ACTIONS_PORT": str(actions_port), "TRACKER_STORE_URL": f"sqlite:///{folder / 'tracker.db'}",
+             **dict(variant.env)}
     if not os.environ.get("CAREERBOT_DB_URL"):  # a private copy: a `make kb` elsewhere cannot disturb us
         kb = REPO_ROOT / "var" / "careerbot.db"
         if not kb.is_file():
@@ -573,7 +619,10 @@ async def measure(stack: Stack, settings: Settings, heldout: list[tuple[str, str
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as http:
         # Warm-up: one untimed pass, so that every code path has run once (lazy imports, first graph calls).
         await single_user(http, webhook, settings.turns, 1, "warmup")
+        cpu_before = cpu_seconds(stack.rasa.process.pid)
         one = await single_user(http, webhook, settings.turns, settings.passes, "single")
+        # CPU time per message: what the patches save, far less disturbed than latency by other work on the box
+        figures["single_cpu_ms"] = (cpu_seconds(stack.rasa.process.pid) - cpu_before) * 1000 / max(len(one), 1)
         ok_ms = [s.ms for s in one if s.outcome == "ok"]
         figures["single_errors"] = len(one) - len(ok_ms)
         for pct in (50, 95, 99):
@@ -586,7 +635,9 @@ async def measure(stack: Stack, settings: Settings, heldout: list[tuple[str, str
             figures[key.replace("_ms", "_n")] = len(ms)
 
         load_avg_before = os.getloadavg()[0]
+        cpu_before = cpu_seconds(stack.rasa.process.pid)
         loaded, seconds = await under_load(http, webhook, settings.turns, settings.concurrency, settings.duration)
+        figures["load_cpu_ms"] = (cpu_seconds(stack.rasa.process.pid) - cpu_before) * 1000 / max(len(loaded), 1)
         ok_ms = [s.ms for s in loaded if s.outcome == "ok"]
         for pct in (50, 95, 99):
             figures[f"load_p{pct}_ms"] = percentile(ok_ms, pct) if ok_ms else None
@@ -602,9 +653,10 @@ async def measure(stack: Stack, settings: Settings, heldout: list[tuple[str, str
         figures["script_n"] = len(settings.turns)
         figures["script_missed"] = [f"{t.text} -> {p['intent']['name']}" for p, t in zip(parsed, settings.turns)
                                     if p["intent"]["name"] != t.intent]
-        parsed = await parse_all(http, stack.url, stack.token, [text for text, _ in heldout])
-        served, top = intent_scores(parsed, [intent for _, intent in heldout])
-        figures["accuracy"], figures["accuracy_top"], figures["heldout_n"] = served, top, len(heldout)
+        if heldout:
+            parsed = await parse_all(http, stack.url, stack.token, [text for text, _ in heldout])
+            served, top = intent_scores(parsed, [intent for _, intent in heldout])
+            figures["accuracy"], figures["accuracy_top"], figures["heldout_n"] = served, top, len(heldout)
     return figures
 
 
@@ -647,6 +699,8 @@ def rows(settings: Settings) -> list[Row]:
         Row("single_p99_ms", "Reply latency p99, 1 user", "ms"),
         Row("single_p50_action_ms", "Reply latency p50, 1 user, custom-action turns", "ms"),
         Row("single_p50_utter_ms", "Reply latency p50, 1 user, response-only turns", "ms"),
+        Row("single_cpu_ms", "Rasa server CPU time per message, 1 user", "ms"),
+        Row("load_cpu_ms", f"Rasa server CPU time per message, {users}", "ms"),
         Row("load_p50_ms", f"Reply latency p50, {users}", "ms"),
         Row("load_p95_ms", f"Reply latency p95, {users}", "ms"),
         Row("load_p99_ms", f"Reply latency p99, {users}", "ms"),
@@ -733,14 +787,19 @@ def verdicts(mine: dict[str, Any], default: dict[str, Any], settings: Settings) 
     }
 
 
-def table(mine: dict[str, Any], default: dict[str, Any], settings: Settings) -> list[list[str]]:
-    """The results as rows of cells, the header first."""
-    header = ["Figure", VARIANTS[0].title, VARIANTS[1].title, "default / careerbot", "Target (careerbot)", "Met"]
+def table(mine: dict[str, Any], default: dict[str, Any], settings: Settings,
+          unpatched: dict[str, Any] | None = None) -> list[list[str]]:
+    """The results as rows of cells, the header first: careerbot, Rasa default, careerbot with
+    CAREERBOT_SPEEDUPS=0, and the ratios of the last two to careerbot."""
+    unpatched = unpatched or {}
+    header = ["Figure", VARIANTS[0].title, VARIANTS[1].title, VARIANTS[2].title, "default / careerbot",
+              "speedups off / careerbot", "Target (careerbot)", "Met"]
     marks = verdicts(mine, default, settings)
     lines = [header]
     for row in rows(settings):
         target, met = marks.get(row.key, ("", ""))
-        lines.append([row.label, cell(row, mine), cell(row, default), ratio(row, mine, default), target, met])
+        lines.append([row.label, cell(row, mine), cell(row, default), cell(row, unpatched),
+                      ratio(row, mine, default), ratio(row, mine, unpatched), target, met])
     return lines
 
 
@@ -757,7 +816,8 @@ def plain(lines: list[list[str]]) -> str:
 
 def markdown(lines: list[list[str]]) -> str:
     """The table as GitHub markdown."""
-    out = ["| " + " | ".join(lines[0]) + " |", "|" + "|".join(["---"] + ["---:"] * 3 + ["---", "---"]) + "|"]
+    numbers = len(lines[0]) - 3  # every column but the label, the target and its verdict
+    out = ["| " + " | ".join(lines[0]) + " |", "|" + "|".join(["---"] + ["---:"] * numbers + ["---", "---"]) + "|"]
     out += ["| " + " | ".join(c.replace("|", "\\|") for c in line) + " |" for line in lines[1:]]
     return "\n".join(out)
 
@@ -796,14 +856,17 @@ def report(lines: list[list[str]], results: dict[str, dict[str, Any]], settings:
     mode = ("--tiny (smoke setting)" if settings.tiny else "--skip-train" if settings.skip_train
             else "--retrain" if settings.retrain else "default (models trained from unchanged inputs are reused)")
     parts = [
-        "# careerbot benchmark: config.yml vs Rasa's default pipeline",
+        "# careerbot benchmark: config.yml vs Rasa's default pipeline, and careerbot without its speed patches",
         "",
         "Written by `make bench` (`.venv/bin/python -m bench.run`); rerun it to refresh these figures. Both "
         "models are trained on the same `bot/domain.yml` and `bot/data`; *Rasa default* is "
         "`bench/default_config.yml`, the configuration `rasa init` uses. Both are served the way `make serve` "
         "serves careerbot: a real action server and Rasa server on 127.0.0.1, careerbot's REST channel, "
-        "conversations in a SQLite tracker store (a temporary file). The ratio column is default / careerbot: "
-        "above 1 the default is slower, bigger or higher.",
+        "conversations in a SQLite tracker store (a temporary file). *careerbot, CAREERBOT_SPEEDUPS=0* serves "
+        "careerbot's model with every speed patch of bot/rasa_plugins/patches.py off (the safety patches stay): "
+        "what the patches buy. The ratio columns are default / careerbot and speedups off / careerbot: above 1 "
+        "the other is slower, bigger or higher. `python -m bench.run --patch-groups` breaks the patches' gain "
+        "down by group (bench/PATCH_GROUPS.md).",
         "",
         markdown(lines),
         "",
@@ -871,25 +934,50 @@ def parse_args(argv: list[str] | None) -> Settings:
     parser.add_argument("--duration", type=float, default=None, help="seconds of load (default 30)")
     parser.add_argument("--passes", type=int, default=None, help="single-user passes of the script (default 5)")
     parser.add_argument("--heldout", type=Path, default=HELDOUT, help="held-out NLU file")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="markdown report (default bench/RESULTS.md)")
+    parser.add_argument("--out", type=Path, default=None, help="markdown report (default bench/RESULTS.md)")
     parser.add_argument("--json", type=Path, default=None, dest="json_out", help="also write the figures as JSON")
-    parser.add_argument("--only", choices=[v.key for v in VARIANTS], default=None,
-                        help="measure one of the two models alone (no ratios); for profiling a change")
+    parser.add_argument("--only", default=None, metavar="KEY[,KEY]",
+                        help="measure only these columns (" + ", ".join(v.key for v in VARIANTS)
+                             + "); the others are n/a; for profiling a change")
+    parser.add_argument("--patch-groups", nargs="?", const="all", default=None, metavar="GROUP,GROUP",
+                        help="measure what each speed group of bot/rasa_plugins/patches.py buys (all groups, or "
+                             "the ones named); writes bench/PATCH_GROUPS.md unless --out is given")
+    parser.add_argument("--repeat", type=int, default=2, help="runs of each configuration with --patch-groups")
     parser.add_argument("--train-timeout", type=float, default=1800, help="seconds allowed per training")
     parser.add_argument("--start-timeout", type=float, default=180, help="seconds allowed for a server to start")
     args = parser.parse_args(argv)
     if args.retrain and args.skip_train:
         parser.error("--retrain and --skip-train contradict each other")
     tiny = args.tiny
+    groups: tuple[str, ...] = ()
+    if args.patch_groups is not None:
+        from bot.rasa_plugins.patches import SPEED_GROUPS
+
+        groups = SPEED_GROUPS if args.patch_groups == "all" else tuple(
+            g.strip() for g in args.patch_groups.split(",") if g.strip())
+        unknown = set(groups) - set(SPEED_GROUPS)
+        if unknown or not groups:
+            parser.error(f"--patch-groups: unknown groups {sorted(unknown)}; the groups are {', '.join(SPEED_GROUPS)}")
+        if tiny or args.only or args.retrain:
+            parser.error("--patch-groups measures careerbot's kept model alone: no --tiny, --only or --retrain")
+    only_keys = {key.strip() for key in (args.only or "").split(",") if key.strip()}
+    if only_keys - {v.key for v in VARIANTS}:
+        parser.error(f"--only: unknown columns {sorted(only_keys - {v.key for v in VARIANTS})}; "
+                     f"choose from {', '.join(v.key for v in VARIANTS)}")
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    out = args.out or (GROUPS_OUT if groups else DEFAULT_OUT)
+    short = bool(groups)
     return Settings(
         tiny=tiny, skip_train=args.skip_train, retrain=args.retrain,
         concurrency=args.concurrency if args.concurrency is not None else (2 if tiny else 20),
-        duration=args.duration if args.duration is not None else (5.0 if tiny else 30.0),
-        passes=args.passes if args.passes is not None else (1 if tiny else 5),
+        duration=args.duration if args.duration is not None else (5.0 if tiny else 15.0 if short else 30.0),
+        passes=args.passes if args.passes is not None else (1 if tiny else 3 if short else 5),
         turns=SCRIPT[:TINY_TURNS] if tiny else SCRIPT,
         heldout=args.heldout.resolve(), heldout_per_intent=1 if tiny else None,
-        out=args.out.resolve(), json_out=args.json_out.resolve() if args.json_out else None,
-        train_timeout=args.train_timeout, start_timeout=args.start_timeout, only=args.only)
+        out=out.resolve(), json_out=args.json_out.resolve() if args.json_out else None,
+        train_timeout=args.train_timeout, start_timeout=args.start_timeout, only=args.only, patch_groups=groups,
+        repeat=args.repeat)
 
 
 def run(settings: Settings) -> dict[str, dict[str, Any]]:
@@ -900,7 +988,8 @@ def run(settings: Settings) -> dict[str, dict[str, Any]]:
     with tempfile.TemporaryDirectory(prefix="careerbot-bench-") as tmp:
         work = Path(tmp)
         models: dict[str, Path] = {}
-        wanted = [v.key for v in VARIANTS if settings.only in (None, v.key)]
+        only = {key.strip() for key in settings.only.split(",")} if settings.only else None
+        wanted = [v.key for v in VARIANTS if only is None or v.key in only]
         for key in results:
             if key not in wanted:
                 results[key] = {row.key: f"n/a (--only {settings.only})" for row in rows(settings)}
@@ -910,8 +999,9 @@ def run(settings: Settings) -> dict[str, dict[str, Any]]:
             models[VARIANTS[0].key] = SHIPPED_MODEL
             results[VARIANTS[0].key]["train_s"] = "n/a (--tiny reuses var/models/careerbot.tar.gz)"
             results[VARIANTS[1].key] = {row.key: SKIPPED_TINY for row in rows(settings)}
+            results[VARIANTS[2].key] = {row.key: SKIPPED_TINY for row in rows(settings)}
         else:
-            for variant in (v for v in VARIANTS if v.key in wanted):  # one after the other: never two at once
+            for variant in (v for v in VARIANTS if v.key in wanted and v.model_of is None):  # one at a time
                 kept = None if settings.retrain else cached_model(variant, stale_ok=settings.skip_train)
                 if kept is None and settings.skip_train:
                     raise BenchError(f"--skip-train: no kept model of {variant.title} in {CACHE_DIR}; "
@@ -926,10 +1016,171 @@ def run(settings: Settings) -> dict[str, dict[str, Any]]:
                 models[variant.key] = model
                 results[variant.key]["train_s"] = seconds
         for variant in VARIANTS:
+            if variant.model_of is not None and variant.key in wanted and not settings.tiny:
+                kept = models.get(variant.model_of) or (cached_model(next(v for v in VARIANTS
+                                                                          if v.key == variant.model_of), True)
+                                                        or (None,))[0]
+                if kept is None:
+                    raise BenchError(f"{variant.title} serves the {variant.model_of} model, which is not trained")
+                models[variant.key] = kept
+                results[variant.key]["train_s"] = f"n/a (serves the {variant.model_of} model)"
             if variant.key in models:
                 results[variant.key].update(bench_model(variant, models[variant.key], work, settings, taken,
                                                         heldout))
     return results
+
+
+# ------------------------------------------------------------------------------------------ patch groups
+GROUP_FIGURES = (("single_p50_ms", "p50 1 user", "ms"), ("throughput", "throughput", "msg/s"),
+                 ("load_cpu_ms", "Rasa CPU per message under load", "ms"), ("ready_s", "ready", "s"),
+                 ("rasa_rss_mb", "Rasa RSS", "MB"))
+KEEP_THRESHOLD = 5.0  # per cent of p50 or throughput a group must buy to stay
+
+
+def group_configurations(groups: tuple[str, ...]) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
+    """(name, Rasa server environment) of every configuration --patch-groups serves."""
+    return [("all on", ()), *((f"{group} off", (("CAREERBOT_SPEEDUPS_OFF", group),)) for group in groups),
+            ("all off (CAREERBOT_SPEEDUPS=0)", (("CAREERBOT_SPEEDUPS", "0"),))]
+
+
+def gains(on: dict[str, Any], off: dict[str, Any]) -> dict[str, float | None]:
+    """What switching a group on buys, from a run with it off to a run with it on: p50 and throughput in per
+    cent (positive: better), ready time in seconds and RSS in MB saved."""
+    def value(figures: dict[str, Any], key: str) -> float | None:
+        number_ = figures.get(key)
+        return float(number_) if isinstance(number_, (int, float)) else None
+
+    out: dict[str, float | None] = {}
+    p50_on, p50_off = value(on, "single_p50_ms"), value(off, "single_p50_ms")
+    out["p50_pct"] = None if not p50_on or not p50_off else (p50_off - p50_on) / p50_off * 100
+    tp_on, tp_off = value(on, "throughput"), value(off, "throughput")
+    out["throughput_pct"] = None if not tp_on or not tp_off else (tp_on - tp_off) / tp_off * 100
+    cpu_on, cpu_off = value(on, "load_cpu_ms"), value(off, "load_cpu_ms")
+    out["cpu_pct"] = None if not cpu_on or not cpu_off else (cpu_off - cpu_on) / cpu_off * 100
+    for key, name in (("ready_s", "ready_s"), ("rasa_rss_mb", "rss_mb")):
+        a, b = value(on, key), value(off, key)
+        out[name] = None if a is None or b is None else b - a
+    return out
+
+
+def verdict(runs: list[dict[str, float | None]]) -> str:
+    """'keep' when the group saves at least KEEP_THRESHOLD per cent of the Rasa server's CPU time per message
+    (mean of the runs): on a shared machine that is the measurable stand-in for p50 and throughput, which
+    other people's work moves by tens of per cent from one run to the next (on an idle 2-core machine a
+    single user's p50 and the throughput follow the CPU time per message). A group that saves no CPU but
+    starts the server faster or smaller is 'keep (ready, RSS)'; anything else 'remove'."""
+    def mean(key: str) -> float | None:
+        values = [run[key] for run in runs if run.get(key) is not None]
+        return sum(values) / len(values) if values else None
+
+    cpu, ready, rss = mean("cpu_pct"), mean("ready_s"), mean("rss_mb")
+    if cpu is None:
+        return "n/a"
+    if cpu >= KEEP_THRESHOLD:
+        return "keep"
+    if (ready or 0) >= 2.0 and (rss or 0) >= 50.0:
+        return "keep (ready, RSS)"
+    return "remove"
+
+
+def _fmt(value: float | None, unit: str, sign: bool = False) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:+,.1f}{unit}" if sign else f"{value:,.1f}{unit}"
+
+
+def groups_report(measured: dict[str, list[dict[str, Any]]], settings: Settings, host: dict[str, Any],
+                  elapsed: float) -> str:
+    """PATCH_GROUPS.md: every run's figures per configuration, then each group's gain per run and verdict."""
+    runs = settings.repeat
+    lines = ["| Configuration | " + " | ".join(f"{label} (runs 1..{runs})" for _, label, _ in GROUP_FIGURES)
+             + " | errors |", "|---|" + "---:|" * (len(GROUP_FIGURES) + 1)]
+    for name, results in measured.items():
+        cells = [" / ".join(_fmt(r.get(key) if isinstance(r.get(key), (int, float)) else None, f" {unit}")
+                            for r in results) for key, _, unit in GROUP_FIGURES]
+        lines.append(f"| {name} | " + " | ".join(cells) + " | "
+                     + " / ".join(str(r.get("errors", "n/a")) for r in results) + " |")
+    gain_lines = ["| Group switched on | p50 gain (run 1 / run 2 ...) | throughput gain | CPU per message saved | "
+                  "ready time saved | RSS saved | verdict |",
+                  "|---|---:|---:|---:|---:|---:|---|"]
+    all_on = measured["all on"]
+    for name, results in measured.items():
+        if name == "all on":
+            continue
+        group = name.split(" ", 1)[0] if not name.startswith("all off") else "all speed groups"
+        per_run = [gains(on, off) for on, off in zip(all_on, results)]
+        gain_lines.append(
+            f"| {group} | " + " / ".join(_fmt(g["p50_pct"], " %", True) for g in per_run) + " | "
+            + " / ".join(_fmt(g["throughput_pct"], " %", True) for g in per_run) + " | "
+            + " / ".join(_fmt(g["cpu_pct"], " %", True) for g in per_run) + " | "
+            + " / ".join(_fmt(g["ready_s"], " s", True) for g in per_run) + " | "
+            + " / ".join(_fmt(g["rss_mb"], " MB", True) for g in per_run) + " | " + verdict(per_run) + " |")
+    return "\n".join([
+        "# What each group of careerbot's Rasa speed patches buys",
+        "",
+        "Written by `.venv/bin/python -m bench.run --patch-groups` (bench/run.py). careerbot's kept model is "
+        "served as `make serve` serves it, once per configuration and run: every speed group on, each group "
+        "off alone (CAREERBOT_SPEEDUPS_OFF=group), every group off (CAREERBOT_SPEEDUPS=0); the safety patches "
+        f"are always on. Configurations are interleaved, {runs} runs each. A gain compares run i with the group "
+        "off to run i with every group on: p50 gain = (p50 off - p50 on) / p50 off, throughput gain = (on - "
+        "off) / off; CPU per message saved = (off - on) / off, the Rasa server's CPU time per message under "
+        "load, which other work on a shared machine disturbs far less than latency. Verdict: keep when the "
+        "group saves at least 5 % of the CPU time per message (mean of the runs), the stand-in for p50 and "
+        "throughput here; keep (ready, RSS) when it saves none but starts the server at least 2 s faster and "
+        "50 MB smaller; else remove (bench/run.py `verdict`).",
+        "",
+        "## Figures per run",
+        "",
+        *lines,
+        "",
+        "## Gain of each group",
+        "",
+        *gain_lines,
+        "",
+        "## Machine and settings",
+        "",
+        f"- {host['nproc']} CPUs ({host['cpu']}), {host['ram_gb']} GB RAM; Python {host['python']}, Rasa "
+        f"{host['rasa']}, commit {host['commit']}; date {host['date']}; run took {elapsed:.0f} s; load average "
+        f"at start {host['load_average_start'][0]:.2f}, at end {os.getloadavg()[0]:.2f}",
+        f"- one user: {settings.passes} passes of the {len(settings.turns)}-message script after one warm-up "
+        f"pass; load: {settings.concurrency} conversations for {settings.duration:g} s; no held-out set",
+        "",
+    ])
+
+
+def groups_main(settings: Settings, host: dict[str, Any], started: float) -> int:
+    """--patch-groups: serve careerbot's kept (or freshly trained) model in every configuration, repeat times,
+    print and write the gains."""
+    variant = VARIANTS[0]
+    configurations = group_configurations(settings.patch_groups)
+    measured: dict[str, list[dict[str, Any]]] = {name: [] for name, _ in configurations}
+    taken: set[int] = set()
+    try:
+        with tempfile.TemporaryDirectory(prefix="careerbot-bench-groups-") as tmp:
+            work = Path(tmp)
+            kept = cached_model(variant, stale_ok=settings.skip_train)
+            if kept is None:
+                model, seconds = train(variant, work / "models", work, settings.train_timeout)
+                cache_model(variant, model, seconds)
+            else:
+                model = kept[0]
+            for run_number in range(1, settings.repeat + 1):
+                for name, env in configurations:
+                    print(f"==> [bench] run {run_number}/{settings.repeat}: {name}", flush=True)
+                    served = Variant(variant.key, f"careerbot, {name}", variant.config, variant.model_name, env=env)
+                    measured[name].append(bench_model(served, model, work, settings, taken, []))
+    except BenchError as error:
+        print(f"error: [bench] {error}", file=sys.stderr)
+        return 1
+    text = groups_report(measured, settings, host, time.monotonic() - started)
+    print()
+    print(text)
+    settings.out.parent.mkdir(parents=True, exist_ok=True)
+    settings.out.write_text(text)
+    print(f"==> [bench] Wrote {settings.out}")
+    if settings.json_out:
+        settings.json_out.write_text(json.dumps({"machine": host, "results": measured}, indent=2, default=str))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -937,12 +1188,14 @@ def main(argv: list[str] | None = None) -> int:
     settings = parse_args(argv)
     started = time.monotonic()
     host = machine()
+    if settings.patch_groups:
+        return groups_main(settings, host, started)
     try:
         results = run(settings)
     except BenchError as error:
         print(f"error: [bench] {error}", file=sys.stderr)
         return 1
-    lines = table(results[VARIANTS[0].key], results[VARIANTS[1].key], settings)
+    lines = table(results[VARIANTS[0].key], results[VARIANTS[1].key], settings, results[VARIANTS[2].key])
     elapsed = time.monotonic() - started
     print()
     print(plain(lines))

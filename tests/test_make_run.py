@@ -11,8 +11,9 @@ import pexpect
 import pytest
 from sqlalchemy.orm import Session
 
-from e2e.harness import REPO_ROOT, free_port, make_env, normalize, port_open, require_built, tracker_store_url, \
-    wait_port_closed
+from support.chat import normalize
+from support.env import REPO_ROOT, make_env, require_built, tracker_store_url
+from support.ports import free_port, port_open, wait_port_closed
 from knowledge import queries as q
 
 # rasa shell's prompt with nothing typed after it (colour codes and padding allowed); once a line is sent,

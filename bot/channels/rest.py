@@ -13,8 +13,8 @@ Rasa's channel does. What differs:
 - a failure while handling the message is no longer hidden behind an empty 200: 503 when the conversation
   store, the lock store or the model is unavailable, 500 for anything else; both are logged.
 GET /webhooks/rest/ reports the health of the model, tracker store, lock store and action server
-(200 ok/degraded, 503 failing). At start it installs bot.rasa_plugins.safeguards (polite answer when the
-action server is down, no silent in-memory tracker store).
+(200 ok/degraded, 503 failing). The safeguards behind it (polite answer when the action server is down, no
+silent in-memory tracker store) are installed for every channel by bot.rasa_plugins.patches.
 """
 from __future__ import annotations
 
@@ -117,18 +117,9 @@ class RestInput(RasaRestInput):
         """The channel's routes: GET / (health) and POST /webhook."""
         bp = Blueprint("careerbot_rest", __name__)
 
-        @bp.listener("after_server_start")
-        async def install_safeguards(app: Any, _loop: Any) -> None:
-            safeguards.install(getattr(app.ctx, "agent", None))
-
-        @bp.listener("before_server_stop")
-        async def close_connections(app: Any, _loop: Any) -> None:
-            await safeguards.shutdown(getattr(app.ctx, "agent", None))
-
         @bp.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
             agent = getattr(request.app.ctx, "agent", None)
-            safeguards.install(agent)
             status, report = await safeguards.health(agent)
             if status != 200:
                 logger.error("Health check failing: %s", report)
@@ -147,7 +138,6 @@ class RestInput(RasaRestInput):
             agent = getattr(request.app.ctx, "agent", None)
             if agent is None or not agent.is_ready():
                 return error_response(503, "not_ready", "The bot is starting or has no model; try again soon.")
-            safeguards.install(agent)
             if not text.strip():
                 return response.json(default_reply(agent, sender))
             input_channel = input_channel or self.name()

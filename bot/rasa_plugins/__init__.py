@@ -1,2 +1,3 @@
-"""Plug-ins that the Rasa server loads by class path from endpoints.yml: careerbot's tracker store and
-lock store (see stores.py and docs/operations.md). Nothing here is imported by the action server."""
+"""careerbot's additions to the Rasa server: the tracker and lock stores named in endpoints.yml (stores.py), and
+the one guarded installer of every change to Rasa's internals (patches.py, which installs speedups.py,
+safeguards.py and lean_start.py). Nothing here is imported by the action server."""

@@ -9,24 +9,25 @@ Rasa 3.6 hides two failures by default:
   starts the conversation afresh and saves it in memory. `install` removes that wrapper, so the error
   reaches the channel (bot.channels.rest answers 503) and the health check reports it.
 
-`PoliteActionEndpoint` also keeps one aiohttp session with keep-alive connections to the action server,
-where Rasa opens a new session and TCP connection for every call (profiled with py-spy; bench/RESULTS.md).
+(Kept-alive connections to the action server were removed: bench/PATCH_GROUPS.md measured no gain.)
 
-`install(agent)` is called by bot.channels.rest.RestInput when the server starts and before each message
-(cheap and idempotent: a model loaded later through the HTTP API gets a new agent).
+bot.rasa_plugins.patches installs these for every Rasa server careerbot starts (any channel, `rasa shell`
+included): `polite_agent_init` wraps Agent.__init__ (every agent, also one loaded later through the HTTP
+API, gets the polite endpoint before its processor is made) and `unwrapped_tracker_store` replaces
+Agent._create_tracker_store (no FailSafeTrackerStore). `input_or_none_at_eof` makes Ctrl-D leave `rasa shell`.
 """
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
-import ssl
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
-import ujson
-from rasa.core.tracker_store import FailSafeTrackerStore
-from rasa.utils.endpoints import ClientResponseError, EndpointConfig, concat_url
+from rasa.core.tracker_store import InMemoryTrackerStore, TrackerStore
+from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 
 from bot.actions.names import UTTER_KB_UNAVAILABLE
 
@@ -35,9 +36,6 @@ logger = logging.getLogger(__name__)
 ACTION_TIMEOUT_ENV = "CAREERBOT_ACTION_TIMEOUT"
 DEFAULT_ACTION_TIMEOUT = 30.0  # seconds; Rasa waits 5 minutes, far longer than anyone waits for a chat reply
 PROBE_TIMEOUT = 3.0  # seconds for each check of the health report
-# Idle keep-alive connections to the action server are closed after this many seconds: under the 5 s after
-# which the action server (Sanic's KEEP_ALIVE_TIMEOUT) closes them, so that we rarely reuse a closing one.
-KEEPALIVE_SECONDS = 4.0
 
 
 def action_timeout() -> float:
@@ -54,73 +52,25 @@ def unavailable_reply() -> dict[str, list]:
 
 
 class PoliteActionEndpoint(EndpointConfig):
-    """The action server's endpoint: calls over kept-alive connections, and utter_kb_unavailable as the answer
-    when the server is down, fails or is slow."""
+    """The action server's endpoint: utter_kb_unavailable as the answer when the server is down, fails or is
+    slow."""
 
     @classmethod
     def wrap(cls, endpoint: EndpointConfig) -> PoliteActionEndpoint:
-        """The same endpoint (URL, headers, auth...) with pooled connections and polite failure handling."""
+        """The same endpoint (URL, headers, auth...) with polite failure handling."""
         polite = cls(endpoint.url, endpoint.params, endpoint.headers, endpoint.basic_auth, endpoint.token,
                      endpoint.token_name, endpoint.cafile, **endpoint.kwargs)
         polite.type = endpoint.type
         return polite
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._pool: aiohttp.ClientSession | None = None
-        self._pool_loop: asyncio.AbstractEventLoop | None = None
-
-    def _session(self) -> aiohttp.ClientSession:
-        """The session of the running event loop (made on first use; a new loop gets a new one)."""
-        loop = asyncio.get_running_loop()
-        if self._pool is None or self._pool.closed or self._pool_loop is not loop:
-            auth = None
-            if self.basic_auth:
-                auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
-            connector = aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS,
-                                             ssl=ssl.create_default_context(cafile=self.cafile)
-                                             if self.cafile else None)
-            self._pool = aiohttp.ClientSession(connector=connector, headers=self.headers, auth=auth,
-                                               json_serialize=ujson.dumps)  # 3x faster than json.dumps
-            self._pool_loop = loop
-        return self._pool
-
-    async def close(self) -> None:
-        """Close the kept-alive connections (when the server stops)."""
-        if self._pool is not None and not self._pool.closed:
-            await self._pool.close()
-
-    async def _call(self, method: str, subpath: str | None, content_type: str | None, compress: bool,
-                    **kwargs: Any) -> Any:
-        """EndpointConfig.request (rasa/utils/endpoints.py, 3.6) over the pooled session."""
-        headers = {"Content-Type": content_type} if content_type else {}
-        headers.update(kwargs.pop("headers", None) or {})
-        if self.headers:
-            headers.update(self.headers)
-        timeout = aiohttp.ClientTimeout(total=float(kwargs.pop("timeout")))
-        async with self._session().request(method, concat_url(self.url, subpath), headers=headers,
-                                           params=self.combine_parameters(kwargs), compress=compress,
-                                           timeout=timeout, **kwargs) as response:
-            if response.status >= 400:
-                raise ClientResponseError(response.status, response.reason, await response.content.read())
-            try:
-                return await response.json()
-            except aiohttp.ContentTypeError:
-                return None
-
     async def request(self, method: str = "post", subpath: str | None = None,
                       content_type: str | None = "application/json", compress: bool = False,
                       **kwargs: Any) -> Any:
-        """Call the action server; on a connection error, timeout or 5xx, log it and answer politely.
-
-        A kept-alive connection the action server closed meanwhile (it restarted, or its keep-alive ran out
-        as we sent) is retried once on a new connection before the server counts as down."""
+        """Call the action server (Rasa's EndpointConfig.request); on a connection error, timeout or 5xx, log
+        it and answer politely."""
         kwargs["timeout"] = min(float(kwargs.get("timeout") or action_timeout()), action_timeout())
         try:
-            try:
-                return await self._call(method, subpath, content_type, compress, **kwargs)
-            except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError):
-                return await self._call(method, subpath, content_type, compress, **kwargs)
+            return await super().request(method, subpath, content_type, compress, **kwargs)
         except ClientResponseError as error:
             if error.status == 400:  # an action rejecting itself: Rasa's own handling applies
                 raise
@@ -132,26 +82,36 @@ class PoliteActionEndpoint(EndpointConfig):
         return unavailable_reply()
 
 
-def install(agent: Any) -> None:
-    """Give `agent` (and its processor) the polite action endpoint and its unwrapped tracker store."""
-    if agent is None:
-        return
-    if agent.action_endpoint is not None and not isinstance(agent.action_endpoint, PoliteActionEndpoint):
-        agent.action_endpoint = PoliteActionEndpoint.wrap(agent.action_endpoint)
-    if isinstance(agent.tracker_store, FailSafeTrackerStore):
-        # Rasa keeps the real store in this attribute (rasa/core/tracker_store.py, 3.6).
-        agent.tracker_store = agent.tracker_store._tracker_store
-    processor = agent.processor
-    if processor is not None:
-        processor.action_endpoint = agent.action_endpoint
-        processor.tracker_store = agent.tracker_store
+def polite_agent_init(original: Callable[..., None]) -> Callable[..., None]:
+    """Agent.__init__, then the agent's action endpoint becomes a PoliteActionEndpoint (its processor, made
+    later by load_model, takes the agent's endpoint)."""
+    @functools.wraps(original)
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        if self.action_endpoint is not None and not isinstance(self.action_endpoint, PoliteActionEndpoint):
+            self.action_endpoint = PoliteActionEndpoint.wrap(self.action_endpoint)
+    return __init__
 
 
-async def shutdown(agent: Any) -> None:
-    """Close the kept-alive connections to the action server (the server is stopping)."""
-    endpoint = getattr(agent, "action_endpoint", None)
-    if isinstance(endpoint, PoliteActionEndpoint):
-        await endpoint.close()
+def unwrapped_tracker_store(store: TrackerStore | None, domain: Any) -> TrackerStore:
+    """Agent._create_tracker_store without the FailSafeTrackerStore around it: a failing store's error reaches
+    the channel and the health check instead of a silent fall-back to memory."""
+    if store is not None:
+        store.domain = domain
+        return store
+    return InMemoryTrackerStore(domain)
+
+
+def input_or_none_at_eof(read_input: Callable[[Any], Awaitable[str]]) -> Callable[[Any], Awaitable[str | None]]:
+    """Rasa's console input, with end of input (Ctrl-D) read as "leave", which Rasa signals with None (Rasa
+    3.6 lets the EOFError escape its input loop, which leaves the shell hanging)."""
+    @functools.wraps(read_input)
+    async def read(previous_response: Any) -> str | None:
+        try:
+            return await read_input(previous_response)
+        except EOFError:
+            return None
+    return read
 
 
 async def _probe(check: Any) -> str:

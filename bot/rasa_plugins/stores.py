@@ -57,6 +57,9 @@ MUTEX_TIMEOUT_SECONDS = 5.0
 KEY_PREFIX = "careerbot:lock:"
 #: conversations whose tracker is kept in memory by each server (least recently used ones are dropped)
 TRACKER_CACHE_SIZE = 2000
+#: the "tracker_cache" speed group (set by bot.rasa_plugins.patches): False reads and saves as Rasa's
+#: SQLTrackerStore does, every time
+CACHE_TRACKERS = True
 
 
 def tracker_store_url() -> str:
@@ -135,6 +138,8 @@ class TrackerStore(SQLTrackerStore):
         """The tracker of the conversation's latest session: the one this server saved last when the database
         has nothing newer for it, else read from the database (as Rasa does)."""
         self._ensure_tables()
+        if not CACHE_TRACKERS:
+            return await super().retrieve(sender_id)
         newest = self.newest_event_id(sender_id)
         cached = self.cache.take(sender_id, newest)
         if cached is not None:
@@ -151,6 +156,10 @@ class TrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store the events the database does not have yet (known without asking it when `tracker` is the one
         this store handed out), then keep the tracker for the conversation's next message."""
+        if not CACHE_TRACKERS:
+            self._ensure_tables()
+            await super().save(tracker)
+            return
         await self.stream_events(tracker)
         stored = self.cache.stored_count(tracker)
         if stored is not None:  # ours: the new events are known; one transaction on a plain connection

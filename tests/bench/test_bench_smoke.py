@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from e2e.harness import REPO_ROOT, require_model, server_env
+from support.env import REPO_ROOT, require_model, server_env
 
 pytestmark = pytest.mark.e2e
 

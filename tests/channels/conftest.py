@@ -1,20 +1,16 @@
-"""Fixtures for the channel tests: a real action server, a real Rasa server, the widget's web server
-and a headless Chromium driven by Playwright.
+"""Fixtures for the channel tests: the widget's web server and a headless Chromium driven by Playwright.
 
-Everything listens on the loopback interface on free ports. Missing prerequisites (the trained
-model, Chromium, Playwright, the socket.io client in web/node_modules) skip these tests with the
-reason, except under CI=true, where they fail: CI must run the whole system.
+The real action server and Rasa server are the shared pair of the test harness (tests/support/fixtures.py:
+`action_server`, `rasa_server`, `trained_model`, `servers_log_dir`...). Everything listens on the loopback
+interface on free ports. Missing prerequisites (the trained model, Chromium, Playwright, the socket.io client
+in web/node_modules) skip these tests with the reason, except under CI, where they fail: CI must run the whole
+system.
 """
 from __future__ import annotations
 
 import os
 import shutil
-import signal
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,17 +18,15 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from e2e.harness import free_port  # one port allocator for every suite: no port handed out twice
+from support.env import REPO_ROOT as ROOT
+from support.env import require
+from support.ports import free_port
+from support.servers import Server, start_listening
 
-ROOT = Path(__file__).resolve().parents[2]
-VENV_BIN = Path(sys.executable).parent
-MODEL = ROOT / "var" / "models" / "careerbot.tar.gz"
-SPACY_MODEL = ROOT / "var" / "spacy_model"
 SOCKETIO_CLIENT = ROOT / "web" / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
 CHROMIUM = Path(os.environ.get("CAREERBOT_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
-RASA_START_SECONDS = 300  # loading TensorFlow and the model takes a while on a small machine
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -45,147 +39,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-def require(condition: bool, reason: str) -> None:
-    """Skip the test with `reason` when `condition` is false; under CI=true fail instead."""
-    if condition:
-        return
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI=true: the channel tests must run)", pytrace=False)
-    pytest.skip(reason)
-
-
-@dataclass
-class Server:
-    """A server process started by the tests, with its log file."""
-
-    name: str
-    url: str
-    process: subprocess.Popen
-    log: Path
-
-    @property
-    def port(self) -> int:
-        """The loopback port the server listens on."""
-        return urlsplit(self.url).port
-
-    def log_tail(self, lines: int = 40) -> str:
-        """The last lines of the server's log, for failure messages."""
-        text = self.log.read_text(errors="replace") if self.log.exists() else ""
-        return "\n".join(text.splitlines()[-lines:])
-
-    def stop(self) -> None:
-        """Stop the process group this fixture started (the server and any child it made)."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return False
-
-
-def start_server(name: str, command: Callable[[int], list[str]], ready_path: str,
-                 log_dir: Path, env: dict[str, str], timeout: float, attempts: int = 3) -> Server:
-    """Start `command(port)` on a free loopback port and wait until GET ready_path answers 200.
-
-    When the port was taken in the meantime (another test run), it tries again on another port;
-    any other early exit or a timeout fails the test with the end of the server's log.
-    """
-    full_env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", **env}
-    for _ in range(attempts):
-        port = free_port()
-        log = log_dir / f"{name}-{port}.log"
-        with log.open("wb") as out:
-            process = subprocess.Popen(command(port), cwd=ROOT, env=full_env, stdout=out,
-                                       stderr=subprocess.STDOUT, start_new_session=True)
-        server = Server(name, f"http://127.0.0.1:{port}", process, log)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and process.poll() is None:
-            if _answers(server.url + ready_path):
-                time.sleep(0.5)  # a server that answered but then exits did not own the port
-                if process.poll() is None:
-                    return server
-            time.sleep(1)
-        if process.poll() is None:
-            server.stop()
-            pytest.fail(f"{name} did not answer on {server.url}{ready_path} within {timeout:.0f}s:\n"
-                        f"{server.log_tail()}", pytrace=False)
-        if "address already in use" not in server.log_tail().lower():
-            pytest.fail(f"{name} exited with code {process.returncode}:\n{server.log_tail()}", pytrace=False)
-    pytest.fail(f"{name}: every port tried was taken ({attempts} attempts)", pytrace=False)
-
-
-@pytest.fixture(scope="session")
-def servers_log_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A temporary folder for the servers' logs and the test knowledge database."""
-    return tmp_path_factory.mktemp("channel-servers")
-
-
-@pytest.fixture(scope="session")
-def knowledge_db_url(servers_log_dir: Path) -> str:
-    """An SQLite file in a temporary folder, loaded from knowledge/data, for the action server."""
-    from knowledge.db import make_engine
-    from knowledge.loader import load
-
-    url = f"sqlite:///{servers_log_dir / 'careerbot.db'}"
-    engine = make_engine(url)
-    load(engine)
-    engine.dispose()
-    return url
-
-
-@pytest.fixture(scope="session")
-def trained_model() -> Path:
-    """The trained model (and the spaCy pipeline it loads at run time), or a skip with the reason."""
-    require(MODEL.is_file(), f"no trained model at {MODEL.relative_to(ROOT)} (run the training first)")
-    require(SPACY_MODEL.is_dir(), f"no spaCy pipeline at {SPACY_MODEL.relative_to(ROOT)} "
-                                  "(run: python -m bot.spacy_model)")
-    return MODEL
-
-
-@pytest.fixture(scope="session")
-def action_server(trained_model: Path, servers_log_dir: Path, knowledge_db_url: str) -> Iterator[Server]:
-    """The real action server (bot.actions) on a free loopback port, over a temporary database."""
-    server = start_server(
-        "action-server",
-        lambda port: [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "bot.actions",
-                      "--port", str(port)],
-        ready_path="/health",
-        log_dir=servers_log_dir,
-        env={"PYTHONPATH": str(ROOT), "SANIC_HOST": "127.0.0.1", "CAREERBOT_DB_URL": knowledge_db_url},
-        timeout=120,
-    )
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="session")
-def rasa_server(trained_model: Path, servers_log_dir: Path, action_server: Server) -> Iterator[Server]:
-    """The real Rasa server (REST + socket.io, CORS open) with the trained model."""
-    server = start_server(
-        "rasa-server",
-        lambda port: [str(VENV_BIN / "python"), "-m", "bot.server", "run", "--model", str(trained_model),
-                      "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
-                      "-i", "127.0.0.1", "-p", str(port), "--cors", "*"],
-        ready_path="/webhooks/socketio/",
-        log_dir=servers_log_dir,
-        # Conversations go to a database in the temporary folder, never to var/tracker.db.
-        env={"ACTIONS_PORT": str(action_server.port),
-             "TRACKER_STORE_URL": f"sqlite:///{servers_log_dir / 'tracker.db'}"},
-        timeout=RASA_START_SECONDS,
-    )
-    yield server
-    server.stop()
-
-
 @pytest.fixture(scope="session")
 def web_server_for(servers_log_dir: Path) -> Iterator[Callable[[str], Server]]:
     """Starts (once per Rasa URL) web/serve.py with the demo page's widget pointed at that URL."""
@@ -194,7 +47,7 @@ def web_server_for(servers_log_dir: Path) -> Iterator[Callable[[str], Server]]:
 
     def start(rasa_url: str) -> Server:
         if rasa_url not in started:
-            started[rasa_url] = start_server(
+            started[rasa_url] = start_listening(
                 "web",
                 lambda port: [sys.executable, str(ROOT / "web" / "serve.py"), "--port", str(port),
                               "--server-url", rasa_url],

@@ -14,7 +14,6 @@ import itertools
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -27,6 +26,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import pytest
+from e2e.harness import free_port
 from rasa.core.channels.channel import UserMessage
 
 from bot.channels.slack import (
@@ -40,6 +40,7 @@ from bot.channels.slack import (
     conversation_id,
     settings_from,
     sign,
+    FILE_NOTICE,
     turn_from_event,
     turn_from_interaction,
 )
@@ -51,7 +52,6 @@ from bot.channels.slack_format import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-PORTS = range(5400, 5500)
 RASA_START_SECONDS = 300
 TOKEN = "xoxb-fake-token"
 SECRET = "fake-signing-secret"
@@ -178,6 +178,10 @@ def test_signature_check() -> None:
     assert check_signature(SECRET, "1700000000", good, body, now + 299) is SignatureCheck.VALID
     assert check_signature(SECRET, None, good, body, now) is SignatureCheck.MALFORMED
     assert check_signature(SECRET, "soon", good, body, now) is SignatureCheck.MALFORMED
+    # Non-ASCII headers: Arabic-Indic digits (int() accepts them) and a non-ASCII signature of the right length.
+    assert check_signature(SECRET, "١٧٠٠٠٠٠٠٠٠", good, body, now) is SignatureCheck.MALFORMED
+    assert check_signature(SECRET, "1700000000", good[:-1] + "é", body, now) is SignatureCheck.INVALID
+    assert check_signature(SECRET, "1700000000", "v0=" + "ü" * 64, body, now) is SignatureCheck.INVALID
 
 
 def test_seen_cache_forgets_after_ttl_and_stays_bounded() -> None:
@@ -200,11 +204,12 @@ def _envelope(event: dict[str, Any], event_id: str = "Ev1") -> dict[str, Any]:
             "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}]}
 
 
-def test_direct_message_turn_answers_in_its_own_thread() -> None:
+def test_top_level_direct_message_is_answered_in_the_dm_and_a_thread_reply_in_its_thread() -> None:
     turn = turn_from_event(_envelope({"type": "message", "channel_type": "im", "channel": "D1",
                                       "user": "U1", "text": "what does a director do?", "ts": "100.1"}))
     assert turn is not None
-    assert (turn.text, turn.user, turn.channel, turn.thread_ts) == ("what does a director do?", "U1", "D1", "100.1")
+    assert (turn.text, turn.user, turn.channel, turn.thread_ts) == ("what does a director do?", "U1", "D1", None)
+    assert turn.notice is None
     assert turn.keys == ("event:Ev1", "message:D1:100.1")
     reply = turn_from_event(_envelope({"type": "message", "channel_type": "im", "channel": "D1", "user": "U1",
                                        "text": "and a CTO?", "ts": "101.1", "thread_ts": "100.1"}))
@@ -214,7 +219,7 @@ def test_direct_message_turn_answers_in_its_own_thread() -> None:
 def test_mention_turn_drops_the_bot_mention() -> None:
     turn = turn_from_event(_envelope({"type": "app_mention", "channel": "C1", "user": "U1", "ts": "5.5",
                                       "text": "<@UCAREERBOT> what is PMP?"}))
-    assert turn is not None and turn.text == "what is PMP?" and turn.thread_ts == "5.5"
+    assert turn is not None and turn.text == "what is PMP?" and turn.thread_ts == "5.5"  # mentions stay threaded
     no_auth = _envelope({"type": "app_mention", "channel": "C1", "user": "U1", "ts": "5.6",
                          "text": "<@UBOTX> what is PMP?"})
     no_auth.pop("authorizations")
@@ -246,6 +251,19 @@ def test_events_the_bot_must_not_answer(event: dict[str, Any]) -> None:
     assert turn_from_event(_envelope(event)) is None
 
 
+def test_direct_message_with_a_file_gets_the_text_only_notice() -> None:
+    files = [{"id": "F1", "name": "cv.pdf", "mimetype": "application/pdf"}]
+    only_file = turn_from_event(_envelope({"type": "message", "subtype": "file_share", "channel_type": "im",
+                                           "channel": "D1", "user": "U1", "text": "", "ts": "9.1",
+                                           "files": files}))
+    assert only_file is not None
+    assert (only_file.notice, only_file.text, only_file.thread_ts) == (FILE_NOTICE, "", None)
+    with_text = turn_from_event(_envelope({"type": "message", "channel_type": "im", "channel": "D1",
+                                           "user": "U1", "text": "what is PMP?", "ts": "9.2", "files": files}))
+    assert with_text is not None and (with_text.notice, with_text.text) == (FILE_NOTICE, "what is PMP?")
+    assert "only read text" in FILE_NOTICE
+
+
 def test_button_click_turn_answers_in_the_thread_of_the_buttons() -> None:
     payload = _click_payload("U1", "D1", message_ts="200.2", thread_ts="200.1", value="/ask_salary")
     turn = turn_from_interaction(payload)
@@ -254,7 +272,9 @@ def test_button_click_turn_answers_in_the_thread_of_the_buttons() -> None:
     payload["actions"][0]["action_ts"] = "999.9"  # a second click of the same button: same key
     assert turn_from_interaction(payload).keys == turn.keys
     top_level = _click_payload("U1", "D1", message_ts="300.2", thread_ts=None, value="/ask_salary")
-    assert turn_from_interaction(top_level).thread_ts == "300.2"
+    assert turn_from_interaction(top_level).thread_ts is None  # a DM's top level stays the top level
+    in_channel = _click_payload("U1", "C1", message_ts="300.2", thread_ts=None, value="/ask_salary")
+    assert turn_from_interaction(in_channel).thread_ts == "300.2"
     link = _click_payload("U1", "D1", message_ts="300.2", thread_ts=None, value=None)
     assert turn_from_interaction(link) is None
 
@@ -265,6 +285,9 @@ def test_conversation_granularity() -> None:
     assert conversation_id(turn, "sender") == "U1"
     assert conversation_id(turn, "channel") == "U1_D1"
     assert conversation_id(turn, "thread") == "U1_D1_7.0"
+    top = turn_from_event(_envelope({"type": "message", "channel_type": "im", "channel": "D1", "user": "U1",
+                                     "text": "hi", "ts": "7.2"}))
+    assert conversation_id(top, "thread") == "U1_D1"
 
 
 def test_settings_come_from_credentials_else_environment() -> None:
@@ -320,7 +343,7 @@ def test_a_failure_while_answering_gets_a_polite_reply_in_the_thread() -> None:
     asyncio.run(channel._answer(turn, broken_rasa))
     assert [m.text for m in received] == ["what does a director do?"]
     assert received[0].sender_id == "U1_D1"
-    assert client.posted == [{"channel": "D1", "thread_ts": "8.1", "text": APOLOGY}]
+    assert client.posted == [{"channel": "D1", "text": APOLOGY}]  # a top-level DM: answered at the top level
     assert "Traceback" not in APOLOGY and "ConnectionError" not in APOLOGY
 
 
@@ -347,17 +370,10 @@ def _click_payload(user: str, channel: str, message_ts: str, thread_ts: str | No
 
 
 def _free_port(taken: set[int]) -> int:
-    for port in PORTS:
-        if port in taken:
-            continue
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-        taken.add(port)
-        return port
-    raise RuntimeError(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
+    """A free loopback port (from CAREERBOT_TEST_PORTS when set) not handed out before."""
+    port = free_port()
+    taken.add(port)
+    return port
 
 
 def _get(url: str) -> tuple[int, bytes]:
@@ -444,12 +460,13 @@ class SlackSystem:
         return self.post(urlencode({"payload": json.dumps(payload)}).encode(),
                          content_type="application/x-www-form-urlencoded")
 
-    def replies(self, channel: str, thread_ts: str) -> list[Any]:
-        """chat.postMessage calls received so far for one thread."""
+    def replies(self, channel: str, thread_ts: str | None) -> list[Any]:
+        """chat.postMessage calls received so far for one thread (None: the channel's top level)."""
         return [c for c in self.slack.calls() if c.channel == channel and c.thread_ts == thread_ts]
 
-    def wait_replies(self, channel: str, thread_ts: str, count: int = 1, timeout: float = 90.0) -> list[Any]:
-        """Wait until at least `count` answers reached the thread; return them all."""
+    def wait_replies(self, channel: str, thread_ts: str | None, count: int = 1,
+                     timeout: float = 90.0) -> list[Any]:
+        """Wait until at least `count` answers reached the thread (None: top level); return them all."""
         self.slack.wait_for(lambda calls: sum(c.channel == channel and c.thread_ts == thread_ts
                                               for c in calls) >= count, timeout)
         return self.replies(channel, thread_ts)
@@ -458,11 +475,13 @@ class SlackSystem:
         """Wait until the conversation (user, channel) is idle: a sentinel greeting must get its answer.
 
         Rasa handles one conversation's messages in arrival order, so once the sentinel is answered any
-        answer to an earlier delivery has been posted too.
+        answer to an earlier delivery has been posted too. The sentinel is sent in a thread of its own (same
+        conversation), so its answer is told apart from top-level answers.
         """
-        ts, _, (status, _, _) = self.dm(user, channel, "hello")
+        thread = self.ts()
+        _, _, (status, _, _) = self.dm(user, channel, "hello", thread_ts=thread)
         assert status == 200
-        self.wait_replies(channel, ts)
+        self.wait_replies(channel, thread)
 
 
 @pytest.fixture(scope="module")
@@ -471,14 +490,14 @@ def system(trained_model: Path, action_server: Any, tmp_path_factory: pytest.Tem
     """Fake Slack + a Rasa server whose temp credentials file configures only the Slack channel.
 
     `trained_model` and `action_server` come from tests/channels/conftest.py (skip without the model,
-    fail under CI=true); the Rasa server and the fake Slack listen on ports 5400-5499.
+    fail under CI=true); the Rasa server and the fake Slack listen on free loopback ports (CAREERBOT_TEST_PORTS).
     """
     tmp = tmp_path_factory.mktemp("slack")
     taken: set[int] = set()
     slack = slack_fake.FakeSlack(TOKEN, port=_free_port(taken)).start()
     rasa_port = _free_port(taken)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "ACTIONS_PORT": str(urlsplit(action_server.url).port),
-           "RASA_TELEMETRY_ENABLED": "false",
+           "RASA_TELEMETRY_ENABLED": "false", "TRACKER_STORE_URL": f"sqlite:///{tmp / 'tracker.db'}",
            "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": slack.api_url}
     credentials = tmp / "credentials.yml"
     credentials.write_text("bot.channels.slack.CareerbotSlackInput:\n"
@@ -494,7 +513,8 @@ def system(trained_model: Path, action_server: Any, tmp_path_factory: pytest.Tem
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         health = _wait_until_up(f"http://127.0.0.1:{rasa_port}/webhooks/slack/", rasa, log, RASA_START_SECONDS)
-        assert json.loads(health) == {"status": "ok", "configured": True}
+        report = json.loads(health)
+        assert (report["status"], report["configured"], report["socket_mode"]) == ("ok", True, False)
         yield SlackSystem(webhook=f"http://127.0.0.1:{rasa_port}{WEBHOOK}", slack=slack)
     finally:
         _stop(rasa)
@@ -517,15 +537,16 @@ def test_url_verification_echoes_the_challenge(system: SlackSystem) -> None:
 
 
 @pytest.mark.e2e
-def test_direct_message_is_answered_in_its_thread_as_mrkdwn(system: SlackSystem) -> None:
+def test_direct_message_is_answered_in_the_dm_itself_as_mrkdwn(system: SlackSystem) -> None:
     ts, _, (status, _, _) = system.dm("UDM1", "DDM1", "What does an engineering director do?")
     assert status == 200
-    [reply] = system.wait_replies("DDM1", ts)
+    [reply] = system.wait_replies("DDM1", None)
     assert reply.token == TOKEN
     assert _has_all(reply.text, DIRECTOR_DUTIES)
     assert "**" not in reply.text and "\n- " not in reply.text
     system.settle("UDM1", "DDM1")
-    assert len(system.replies("DDM1", ts)) == 1
+    assert len(system.replies("DDM1", None)) == 1
+    assert system.replies("DDM1", ts) == []  # not in a thread under the question
 
 
 @pytest.mark.e2e
@@ -550,11 +571,10 @@ def test_mention_with_charset_content_type_is_answered_in_thread(system: SlackSy
 @pytest.mark.e2e
 def test_thread_reply_is_a_follow_up_in_the_same_thread(system: SlackSystem) -> None:
     ts, _, _ = system.dm("UTHREAD", "DTHREAD", "What does an engineering director do?")
-    [first] = system.wait_replies("DTHREAD", ts)
+    [first] = system.wait_replies("DTHREAD", None)
     assert _has_all(first.text, DIRECTOR_DUTIES)
     system.dm("UTHREAD", "DTHREAD", "and an engineering manager?", thread_ts=ts)
-    first_again, follow_up = system.wait_replies("DTHREAD", ts, count=2)
-    assert first_again == first
+    [follow_up] = system.wait_replies("DTHREAD", ts)
     assert _has_all(follow_up.text, MANAGER_DUTIES)
     assert "Resource allocation" not in follow_up.text
 
@@ -579,18 +599,18 @@ def test_button_click_sends_its_payload_and_answers_in_the_same_thread(system: S
 
 @pytest.mark.e2e
 def test_low_confidence_offers_buttons_that_answer_when_clicked(system: SlackSystem) -> None:
-    ts, _, _ = system.dm("UFALLBACK", "DFALLBACK", "blorptastic quibbles zorg")
-    [offer] = system.wait_replies("DFALLBACK", ts)
+    system.dm("UFALLBACK", "DFALLBACK", "blorptastic quibbles zorg")
+    [offer] = system.wait_replies("DFALLBACK", None)
     buttons = offer.buttons
     assert buttons, f"expected Block Kit buttons, got {offer.args}"
     assert all(b["value"].startswith("/") for b in buttons)
     assert offer.blocks[0]["type"] == "section" and offer.blocks[0]["text"]["type"] == "mrkdwn"
     chosen = buttons[0]
-    click = _click_payload("UFALLBACK", "DFALLBACK", message_ts=system.ts(), thread_ts=ts,
+    click = _click_payload("UFALLBACK", "DFALLBACK", message_ts=system.ts(), thread_ts=None,
                            value=chosen["value"], action_id=chosen["action_id"])
     status, _, _ = system.click(click)
     assert status == 200
-    _, answer = system.wait_replies("DFALLBACK", ts, count=2)
+    _, answer = system.wait_replies("DFALLBACK", None, count=2)
     assert answer.text.strip()
     assert answer.text != offer.text
 
@@ -599,7 +619,7 @@ def test_low_confidence_offers_buttons_that_answer_when_clicked(system: SlackSys
 def test_every_retry_of_a_handled_event_is_ignored(system: SlackSystem) -> None:
     ts, body, (status, _, _) = system.dm("URETRY", "DRETRY", "What does an engineering director do?")
     assert status == 200
-    [reply] = system.wait_replies("DRETRY", ts)
+    [reply] = system.wait_replies("DRETRY", None)
     assert _has_all(reply.text, DIRECTOR_DUTIES)
     for number, reason in enumerate(RETRY_REASONS, start=1):
         for content_type in ("application/json", "application/json; charset=utf-8"):
@@ -614,7 +634,7 @@ def test_every_retry_of_a_handled_event_is_ignored(system: SlackSystem) -> None:
     status, headers, _ = system.post(json.dumps(again).encode())
     assert status == 200 and headers.get("X-Slack-No-Retry") == "1"
     system.settle("URETRY", "DRETRY")
-    assert len(system.replies("DRETRY", ts)) == 1
+    assert len(system.replies("DRETRY", None)) == 1
 
 
 @pytest.mark.e2e
@@ -623,7 +643,7 @@ def test_a_retry_of_an_event_never_handled_is_answered(system: SlackSystem) -> N
                                             headers={"X-Slack-Retry-Num": "1",
                                                      "X-Slack-Retry-Reason": "http_timeout"})
     assert status == 200 and "X-Slack-No-Retry" not in headers
-    [reply] = system.wait_replies("DMISSED", ts)
+    [reply] = system.wait_replies("DMISSED", None)
     assert _has_all(reply.text, DIRECTOR_DUTIES)
 
 
@@ -663,3 +683,90 @@ def test_bot_messages_edits_and_channel_chatter_are_not_answered(system: SlackSy
     assert len([c for c in system.slack.calls() if c.channel == "DQUIET"]) == 1  # the settle greeting only
     assert all(system.replies("DQUIET", e["ts"]) == [] for e in ignored)
 
+
+
+@pytest.mark.e2e
+def test_malformed_signature_headers_get_401_not_500(system: SlackSystem) -> None:
+    ts = system.ts()
+    body = json.dumps(_envelope({"type": "message", "channel_type": "im", "channel": "DBADSIG", "user": "UBADSIG",
+                                 "text": "What does an engineering director do?", "ts": ts}, f"Ev{ts}")).encode()
+    good = sign(SECRET, str(int(time.time())), body)
+    # Raw header bytes as a client could send them: non-ASCII signatures and timestamps, junk.
+    for signature, stamp in ((good[:-2] + "é", None), ("v0=" + "ü" * 64, None), ("v0=\u00ff", None),
+                             (good, "١٧٠٠٠٠٠٠٠٠"), (good, "soon"), (good, "")):
+        stamp = str(int(time.time())) if stamp is None else stamp
+        request = urllib.request.Request(system.webhook, data=body, method="POST", headers={
+            "Content-Type": "application/json",
+            "X-Slack-Request-Timestamp": stamp.encode().decode("latin-1"),  # sent as its UTF-8 bytes
+            "X-Slack-Signature": signature.encode().decode("latin-1")})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as reply:
+                status = reply.status
+        except urllib.error.HTTPError as error:
+            status = error.code
+        assert status == 401, (signature, stamp)
+    system.settle("UBADSIG", "DBADSIG")
+    assert system.replies("DBADSIG", None) == []
+
+
+@pytest.mark.e2e
+def test_a_429_is_retried_after_retry_after_and_the_answer_posted_exactly_once(system: SlackSystem) -> None:
+    system.slack.rate_limit("chat.postMessage", times=1, retry_after=1)
+    started = time.monotonic()
+    system.dm("U429", "D429", "What does an engineering director do?")
+    [reply] = system.wait_replies("D429", None)
+    assert _has_all(reply.text, DIRECTOR_DUTIES)
+    attempts = [c for c in system.slack.calls(rejected=True) if c.channel == "D429"]
+    assert [c.status for c in attempts] == [429, 200]
+    assert attempts[1].at - attempts[0].at >= 0.9  # waited for Retry-After: 1
+    system.settle("U429", "D429")
+    assert len(system.replies("D429", None)) == 1
+    print(f"429 then 200: answer posted {attempts[1].at - attempts[0].at:.2f} s after the 429, "
+          f"{attempts[1].at - started:.2f} s after the DM")
+
+
+@pytest.mark.e2e
+def test_a_dm_with_a_file_gets_i_can_only_read_text(system: SlackSystem) -> None:
+    ts = system.ts()
+    _, (status, _, _) = system.event({"type": "message", "subtype": "file_share", "channel_type": "im",
+                                      "channel": "DFILE", "user": "UFILE", "text": "", "ts": ts, "team": TEAM,
+                                      "files": [{"id": "F1", "name": "cv.pdf", "mimetype": "application/pdf"}]})
+    assert status == 200
+    [notice] = system.wait_replies("DFILE", None)
+    assert "I can only read text" in notice.text
+    system.settle("UFILE", "DFILE")
+    assert len(system.replies("DFILE", None)) == 1
+
+
+@pytest.mark.e2e
+def test_slash_command_over_https_is_answered_privately(system: SlackSystem) -> None:
+    trigger = f"{time.time():.6f}"
+    response_url = f"{system.slack.response_url_base}{trigger}"
+    form = {"command": "/careerbot", "text": "what does an engineering director do?", "user_id": "UHTTPCMD",
+            "channel_id": "CHTTPCMD", "team_id": TEAM, "response_url": response_url, "trigger_id": trigger}
+    status, _, body = system.post(urlencode(form).encode(), content_type="application/x-www-form-urlencoded")
+    assert status == 200 and body == b""
+    path = "/response/" + trigger
+    [answer] = system.slack.wait_for(lambda calls: any(c.args.get("response_url") == path for c in calls),
+                                     method="response_url")
+    assert answer.args["response_type"] == "ephemeral"
+    assert _has_all(answer.args["text"], DIRECTOR_DUTIES)
+    assert [c for c in system.slack.calls() if c.channel == "CHTTPCMD"] == []
+    # The same command delivered again (a retry) is not answered twice.
+    status, headers, _ = system.post(urlencode(form).encode(), content_type="application/x-www-form-urlencoded")
+    assert status == 200 and headers.get("X-Slack-No-Retry") == "1"
+
+
+@pytest.mark.e2e
+def test_every_web_api_call_used_the_bot_token(system: SlackSystem) -> None:
+    """Runs last: every call the fake recorded bore the bot token; prints the transcript."""
+    system.dm("ULAST", "DLAST", "What does an engineering director do?")
+    system.wait_replies("DLAST", None)
+    calls = [c for c in system.slack.all_calls() if c.method != "response_url"]
+    assert calls and all(c.token == TOKEN for c in calls)
+    fixtures = importlib.util.spec_from_file_location("careerbot_slack_fixtures_https",
+                                                      Path(__file__).with_name("slack_fixtures.py"))
+    module = importlib.util.module_from_spec(fixtures)
+    sys.modules[fixtures.name] = module  # dataclasses look their module up there
+    fixtures.loader.exec_module(module)
+    print("fake Web API transcript (HTTPS):\n" + module.transcript(system.slack))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
-from e2e.harness import RestChat, assert_matches, assert_mentions, assert_polite
+from support.chat import RestChat, assert_matches, assert_mentions, assert_polite
 from knowledge import queries as q
 
 pytestmark = pytest.mark.e2e

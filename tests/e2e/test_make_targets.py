@@ -15,12 +15,14 @@ import pytest
 import requests
 from sqlalchemy.orm import Session
 
-from e2e.harness import BIN, REPO_ROOT, RestChat, Server, assert_mentions, free_port, http_ok, make_env, \
-    require_built, start_server, tracker_store_url, wait_port_closed, wait_until
+from support.chat import RestChat, assert_mentions
+from support.env import BIN, REPO_ROOT, make_env, require_built, tracker_store_url
+from support.ports import free_port, wait_port_closed
+from support.servers import Server, http_ok, start_server, wait_until
 from knowledge import queries as q
 
 TARGETS = ("help", "venv", "setup", "kb", "nlu-model", "train", "web-deps", "browser-deps", "services", "actions",
-           "run", "serve", "web", "validate", "lint", "scale-test", "bench", "test", "clean")
+           "run", "serve", "web", "validate", "lint", "unit", "scale-test", "bench", "test", "clean")
 
 
 def make(*args: str, cwd: Path = REPO_ROOT, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -62,6 +64,16 @@ def test_clean_removes_generated_state_and_keeps_the_venv(tmp_path: Path) -> Non
     assert not (tmp_path / "var").exists() and not (tmp_path / ".rasa").exists()
     assert not (tmp_path / "results").exists()
     assert (tmp_path / ".venv" / "bin" / "marker").exists()
+
+
+def test_make_unit_runs_the_tests_not_marked_e2e() -> None:
+    """`make unit` is `pytest -m "not e2e"`, and of the builds it needs the knowledge database only: even with every
+    build out of date (`make -B -n`) it neither builds the spaCy model, nor trains, nor installs web packages."""
+    result = make("-B", "-n", "unit")
+    assert result.returncode == 0, result.stderr
+    assert re.search(r'pytest -m "not e2e"\s*$', result.stdout, re.M), result.stdout
+    assert "-m knowledge load" in result.stdout, result.stdout
+    assert not re.search(r"rasa train|-m bot\.spacy_model|npm ci", result.stdout), result.stdout
 
 
 def test_knowledge_check_accepts_the_shipped_data() -> None:
@@ -166,6 +178,7 @@ COVERED = {
     r"make (venv|setup|kb|nlu-model|train|web-deps|browser-deps|services|lint|validate)": "prerequisites of make test",
     r"make web": "test_make_web_serves_the_demo_page_with_the_widget",
     r"make scale-test": "make test runs tests/reliability, the whole of make scale-test",
+    r"make unit": "test_make_unit_runs_the_tests_not_marked_e2e; make test runs every test of make unit",
     r"make bench": "tests/bench/test_bench_smoke.py runs its script (python -m bench.run) in the --tiny setting",
     r"make actions": "test_make_actions_serves_until_ctrl_c",
     r"make serve": "test_make_serve_answers_over_rest_and_stops_both_on_ctrl_c",

@@ -14,7 +14,8 @@ from types import ModuleType
 
 import pytest
 
-from e2e.harness import BIN, REPO_ROOT, free_port, server_env
+from support.env import BIN, REPO_ROOT, server_env
+from support.ports import free_port
 
 
 def load_script(name: str) -> ModuleType:

@@ -10,7 +10,8 @@ import pytest
 import yaml
 from sqlalchemy.orm import Session
 
-from e2e.harness import REPO_ROOT, RestChat, assert_matches, assert_mentions, assert_polite
+from support.chat import RestChat, assert_matches, assert_mentions, assert_polite
+from support.env import REPO_ROOT
 from knowledge import queries as q
 
 pytestmark = pytest.mark.e2e

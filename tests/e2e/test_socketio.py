@@ -10,7 +10,7 @@ import pytest
 import socketio
 from sqlalchemy.orm import Session
 
-from e2e.harness import Reply, RestChat, assert_mentions
+from support.chat import Reply, RestChat, assert_mentions
 from knowledge import queries as q
 
 pytestmark = pytest.mark.e2e

@@ -2,7 +2,6 @@
 the held-out plan NLU examples pass the same quality gate as the rest (scripts/check_nlu_gate.py)."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -10,6 +9,7 @@ import pytest
 from e2e.harness import BIN, REPO_ROOT, tail
 from e2e.harness import run_rasa_command as run
 from plan_helpers import plan_model
+from support.evaluation import StoryEvaluation, assert_stories_pass
 
 pytestmark = pytest.mark.e2e
 
@@ -18,18 +18,10 @@ NLU_HELDOUT = REPO_ROOT / "tests" / "data" / "nlu_heldout_plan.yml"
 GATE = REPO_ROOT / "scripts" / "check_nlu_gate.py"
 
 
-def test_plan_test_stories_pass(tmp_path: Path) -> None:
-    """`rasa test core --fail-on-prediction-errors` predicts every action of tests/data/test_stories_plan.yml."""
-    model, out = plan_model(), tmp_path / "core"
-    result = run([str(BIN / "rasa"), "test", "core", "--model", str(model), "--stories", str(TEST_STORIES),
-                  "--fail-on-prediction-errors", "--no-plot", "--out", str(out)], tmp_path)
-    failed = out / "failed_test_stories.yml"
-    details = failed.read_text() if failed.exists() else ""
-    assert result.returncode == 0, (f"rasa test core failed (exit {result.returncode}).\n{details}\n"
-                                    f"{tail(result.stdout + result.stderr)}")
-    stories = json.loads((out / "story_report.json").read_text()).get("conversation_accuracy", {})
-    assert stories.get("total", 0) >= 8, f"rasa test core evaluated too few stories: {stories}"
-    assert stories["correct"] == stories["total"], f"failed stories: {stories}\n{details}"
+def test_plan_test_stories_pass(story_evaluation: StoryEvaluation) -> None:
+    """`rasa test core` (one run over every test story file: tests/support/evaluation.py) predicts every action
+    of tests/data/test_stories_plan.yml, which holds at least 8 stories."""
+    assert_stories_pass(story_evaluation, TEST_STORIES, at_least=8)
 
 
 def test_heldout_plan_nlu_passes_the_gate(tmp_path: Path) -> None:

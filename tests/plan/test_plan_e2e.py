@@ -1,58 +1,20 @@
-"""One career-plan conversation end to end over REST: a real action server and a real `rasa run` with the
-trained model (var/models/careerbot.tar.gz, built by `make train` before the tests), on loopback ports,
-with the knowledge base loaded from knowledge/data into a temporary SQLite file."""
+"""One career-plan conversation end to end over REST: the session's shared real action server and real Rasa
+server (tests/support) with the trained model (var/models/careerbot.tar.gz, built by `make train` before the
+tests, or CAREERBOT_E2E_MODEL), on loopback ports, with the knowledge base loaded from knowledge/data into a
+temporary SQLite file."""
 from __future__ import annotations
-
-from collections.abc import Iterator
 
 import pytest
 
-from sqlalchemy import create_engine
-
-from e2e.harness import BIN, REPO_ROOT, RestChat, Server, assert_mentions, assert_polite, free_port, http_ok, \
-    server_env, start_server, tracker_store_url, wait_until
-from knowledge.loader import load
-from plan_helpers import plan_model
+from support.chat import RestChat, assert_mentions, assert_polite
 
 pytestmark = pytest.mark.e2e
 
-STARTUP_TIMEOUT = 240
 
-
-@pytest.fixture(scope="module")
-def chat(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RestChat]:
-    """A REST client of careerbot: `rasa run actions` and `rasa run` started for this module, then stopped."""
-    model = plan_model()
-    folder = tmp_path_factory.mktemp("plan-e2e")
-    db_url = f"sqlite:///{folder / 'kb.db'}"
-    engine = create_engine(db_url, future=True)
-    load(engine)
-    engine.dispose()
-    actions_port, rasa_port = free_port(), free_port()
-    env = server_env(ACTIONS_PORT=str(actions_port), TRACKER_STORE_URL=tracker_store_url(folder),
-                     CAREERBOT_DB_URL=db_url)
-    endpoints = folder / "endpoints.yml"
-    endpoints.write_text((REPO_ROOT / "endpoints.yml").read_text().replace("${ACTIONS_PORT}", str(actions_port)))
-    servers: list[Server] = []
-    try:
-        actions = start_server("action server", [str(BIN / "rasa"), "run", "actions", "--actions", "bot.actions",
-                                                 "--port", str(actions_port)], env, folder / "actions.log")
-        servers.append(actions)
-        rasa = start_server("rasa server", [str(BIN / "python"), "-m", "bot.server", "run", "--model", str(model),
-                                            "--endpoints",
-                                            str(endpoints), "--credentials", "credentials.yml", "-i", "127.0.0.1",
-                                            "-p", str(rasa_port)], env, folder / "rasa.log")
-        servers.append(rasa)
-        wait_until(actions, lambda: http_ok(f"http://127.0.0.1:{actions_port}/health"), "GET /health",
-                   STARTUP_TIMEOUT)
-        client = RestChat(f"http://127.0.0.1:{rasa_port}")
-        wait_until(rasa, lambda: http_ok(client.base_url + "/"), "GET /", STARTUP_TIMEOUT)
-        wait_until(rasa, lambda: bool(client.ask("readiness-probe", "hello").messages), "first reply",
-                   STARTUP_TIMEOUT)
-        yield client
-    finally:
-        for server in reversed(servers):
-            server.stop()
+@pytest.fixture()
+def chat(bot: RestChat) -> RestChat:
+    """A REST client of careerbot: the session's shared server pair (tests/support/fixtures.py)."""
+    return bot
 
 
 def say(conversation, text: str, transcript: list[str]):

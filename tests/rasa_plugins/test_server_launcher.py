@@ -86,7 +86,7 @@ def test_model_argument(argv: list[str], expected: Path) -> None:
 
 def test_commands_without_a_model_are_left_alone() -> None:
     assert server.prepare(["run", "actions", "--actions", "bot.actions"]) == {
-        "skops_first": False, "tensorflow_placeholders": False, "speedups": False}
+        "skops_first": False, "tensorflow_placeholders": False, "speedups": False, "groups": []}
     assert server.prepare(["train"])["tensorflow_placeholders"] is False
 
 
@@ -103,6 +103,13 @@ def test_a_model_with_a_tensorflow_component_gets_tensorflow(tmp_path: Path) -> 
     done = run_prepare(["run", "--model", str(model)])
     assert not done["tensorflow_placeholders"] and not done["skops_first"]
     assert done["tensorflow_module"] == "module" and done["call"] == "ok"
+
+
+def test_speedups_off_keeps_tensorflow_and_the_safeguards() -> None:
+    import os
+    done = run_prepare(["run", "--model", str(require_model())], env={**os.environ, "CAREERBOT_SPEEDUPS": "0"})
+    assert not done["tensorflow_placeholders"] and not done["skops_first"] and not done["speedups"]
+    assert done["tensorflow_module"] == "module" and done["groups"] == ["console", "safeguards"]
 
 
 def test_the_environment_can_ask_for_tensorflow() -> None:

@@ -6,7 +6,8 @@
 - `cluster`: two Rasa servers sharing the PostgreSQL tracker store and the Redis lock store, each with its
   own action server reading the knowledge base from PostgreSQL; server "a" has the HTTP API on, behind a
   token made for the run.
-Each is started once per test run and stopped at its end. A missing prerequisite (trained model,
+Each is started once per test run and stopped at its end; all are built from the harness's pieces
+(tests/support, through reliability/stack.py). A missing prerequisite (trained model,
 PostgreSQL or Redis not installed) skips the tests, or fails them under CI=true.
 """
 from __future__ import annotations
@@ -19,21 +20,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from e2e.harness import MODEL, REPO_ROOT
-from knowledge.db import make_engine
-from knowledge.loader import load
-from reliability.stack import PG_PORT, PORTS, REDIS_PORT, Bot, Services, free_port, make_services_root, \
-    port_free, require, services_missing, start_all, stop_all, \
-    write_credentials
-
-
-def load_kb(url: str) -> None:
-    """Load the shipped knowledge base into the database at `url`."""
-    engine = make_engine(url)
-    try:
-        load(engine)
-    finally:
-        engine.dispose()
+from reliability.stack import PG_PORT, REDIS_PORT, Bot, Services, make_services_root, require, service_port, \
+    services_missing, start_all, stop_all, write_credentials
+from support.env import MODEL, REPO_ROOT, load_kb
 
 
 @pytest.fixture(scope="session")
@@ -67,11 +56,11 @@ def solo(reliability_dir: Path) -> Iterator[Bot]:
 
 @pytest.fixture(scope="session")
 def services() -> Iterator[Services]:
-    """PostgreSQL (port 55432, else one in 5590-5599) and Redis (56379, else 5580-5589), stopped at the end."""
+    """PostgreSQL (port 55432) and Redis (56379), on free ports of CAREERBOT_TEST_PORTS when it is set or those
+    are taken; stopped at the end."""
     missing = services_missing()
     require(missing is None, missing or "")
-    pg_port = PG_PORT if port_free(PG_PORT) else free_port(range(PORTS.stop - 10, PORTS.stop))
-    redis_port = REDIS_PORT if port_free(REDIS_PORT) else free_port(range(PORTS.stop - 20, PORTS.stop - 10))
+    pg_port, redis_port = service_port(PG_PORT), service_port(REDIS_PORT)
     root = make_services_root()
     running = Services(root, pg_port, redis_port)
     try:

@@ -1,66 +1,45 @@
-"""The servers of the reliability tests and a client that keeps status codes.
+"""The servers of the reliability tests, built from the test harness's pieces (tests/support).
 
 - `Services`: PostgreSQL and Redis started by scripts/services/*.sh on loopback, data in a temporary folder.
-- `Bot`: one Rasa server (careerbot's REST channel) with its action server, on ports 5500-5599; can be
-  stopped and started again on the same ports.
-- `post` / `ask`: the REST webhook, returning the status code and the decoded body.
+- `Bot`: one Rasa server (careerbot's REST channel) with its action server, on free loopback ports (inside
+  CAREERBOT_TEST_PORTS when it is set); can be stopped and started again on the same ports.
+- `ask` / `health`: the REST webhook and the health route, keeping status codes (support.chat's `post`).
 Nothing here runs at import time; conftest.py builds these in fixtures.
 """
 from __future__ import annotations
 
-import json
 import os
-import random
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
 import requests
 
-from e2e.harness import BIN, MODEL, REPO_ROOT, Server, in_ci, server_env, start_server, wait_until
+from support.chat import Answer, ask_rest, describe, normalize, post, says
+from support.env import MODEL, REPO_ROOT, require, server_env
+from support.ports import allowed_ports, free_port, port_free, wait_port_free
+from support.servers import STARTUP_TIMEOUT, Server, actions_command, http_ok, rasa_command, start_server, \
+    wait_for, wait_until
 
-PORTS = range(5500, 5600)
+__all__ = ["Answer", "Bot", "Services", "ask", "describe", "free_port", "health", "make_services_root",
+           "normalize", "port_free", "post", "require", "says", "service_port", "services_missing", "start_all",
+           "stop_all", "wait_for", "write_credentials"]
+
 PG_PORT, REDIS_PORT = 55432, 56379
 SCRIPTS = REPO_ROOT / "scripts" / "services"
-STARTUP_TIMEOUT = 300  # seconds; a Rasa server loads in ~16 s on an idle machine, far slower when busy
 CHANNEL = "bot.channels.rest.RestInput"
-_taken: set[int] = set()
 
 
-def require(condition: bool, reason: str) -> None:
-    """Skip the test with `reason` when `condition` is false; under CI=true fail instead."""
-    if condition:
-        return
-    if in_ci():
-        pytest.fail(f"{reason} (CI=true: the reliability tests must run)", pytrace=False)
-    pytest.skip(reason)
-
-
-def port_free(port: int) -> bool:
-    """True when nothing listens on 127.0.0.1:`port` and we can bind it."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-def free_port(candidates: range = PORTS) -> int:
-    """A free loopback port from `candidates` that this test run has not handed out yet, tried in random
-    order so that two test runs on one machine rarely reach for the same port at the same moment."""
-    for port in random.sample(candidates, len(candidates)):
-        if port not in _taken and port_free(port):
-            _taken.add(port)
-            return port
-    raise RuntimeError(f"no free port in {candidates.start}-{candidates.stop - 1}")
+def service_port(preferred: int) -> int:
+    """A port for PostgreSQL or Redis: from CAREERBOT_TEST_PORTS when it is set, else `preferred` if free, else
+    any free loopback port."""
+    if allowed_ports() is None and port_free(preferred):
+        return preferred
+    return free_port()
 
 
 # ---------------------------------------------------------------------------------------------- services
@@ -194,25 +173,22 @@ class Bot:
     def start_actions(self) -> None:
         """Start the action server (returns at once; see wait_ready)."""
         self._starts += 1
-        self.actions = start_server(f"{self.name} action server",
-                                    [str(BIN / "rasa"), "run", "actions", "--actions", "bot.actions",
-                                     "--port", str(self.actions_port)],
-                                    self._env(), self.logs / f"{self.name}-actions-{self._starts}.log")
+        self.actions = start_server(f"{self.name} action server", actions_command(self.actions_port), self._env(),
+                                    self.logs / f"{self.name}-actions-{self._starts}.log",
+                                    f"http://127.0.0.1:{self.actions_port}")
 
     def start_rasa(self) -> None:
         """Start the Rasa server (returns at once; see wait_ready)."""
         self._starts += 1
-        args = [str(BIN / "python"), "-m", "bot.server", "run", "--model", str(MODEL), "--endpoints", "endpoints.yml",
-                "--credentials", str(self.credentials), "-i", "127.0.0.1", "-p", str(self.rasa_port)]
-        if self.api_token:
-            args += ["--enable-api", "--auth-token", self.api_token]
-        self.rasa = start_server(f"{self.name} rasa server", args, self._env(),
-                                 self.logs / f"{self.name}-rasa-{self._starts}.log")
+        api = ("--enable-api", "--auth-token", self.api_token) if self.api_token else ()
+        self.rasa = start_server(f"{self.name} rasa server",
+                                 rasa_command(MODEL, self.rasa_port, credentials=self.credentials, extra=api),
+                                 self._env(), self.logs / f"{self.name}-rasa-{self._starts}.log", self.url)
 
     def wait_actions(self) -> None:
         """Wait until the action server answers /health."""
         assert self.actions is not None
-        wait_until(self.actions, lambda: _ok(f"http://127.0.0.1:{self.actions_port}/health"),
+        wait_until(self.actions, lambda: http_ok(f"http://127.0.0.1:{self.actions_port}/health"),
                    "GET /health", STARTUP_TIMEOUT)
 
     def wait_rasa(self) -> None:
@@ -226,14 +202,14 @@ class Bot:
         if self.rasa is not None:
             self.rasa.stop()
             self.rasa = None
-        _wait_port_free(self.rasa_port)
+        wait_port_free(self.rasa_port)
 
     def stop_actions(self) -> None:
         """Stop the action server and wait until its port is free."""
         if self.actions is not None:
             self.actions.stop()
             self.actions = None
-        _wait_port_free(self.actions_port)
+        wait_port_free(self.actions_port)
 
     def stop(self) -> None:
         """Stop both servers."""
@@ -247,19 +223,6 @@ class Bot:
     def log_text(self) -> str:
         """Everything the current Rasa server logged."""
         return self.rasa_log.read_text(errors="replace") if self.rasa_log.exists() else ""
-
-
-def _ok(url: str) -> bool:
-    try:
-        return requests.get(url, timeout=3).status_code == 200
-    except requests.RequestException:
-        return False
-
-
-def _wait_port_free(port: int, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and not port_free(port):
-        time.sleep(0.2)
 
 
 def start_all(bots: list[Bot]) -> None:
@@ -284,43 +247,9 @@ def stop_all(bots: list[Bot]) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- client
-@dataclass(frozen=True)
-class Answer:
-    """One HTTP answer of the webhook: status code and decoded JSON body (None if not JSON)."""
-
-    status: int
-    body: Any
-    question: str = ""
-
-    @property
-    def messages(self) -> list[dict]:
-        """The bot's messages (an empty list unless the body is a list)."""
-        return self.body if isinstance(self.body, list) else []
-
-    @property
-    def text(self) -> str:
-        """The messages' texts and button titles, one per line."""
-        parts: list[str] = []
-        for message in self.messages:
-            parts += [message.get("text") or ""] + [b.get("title", "") for b in message.get("buttons") or []]
-        return "\n".join(p for p in parts if p)
-
-
-def post(url: str, data: bytes | str, headers: dict[str, str] | None = None, timeout: float = 120) -> Answer:
-    """POST raw `data` to `url`."""
-    response = requests.post(url, data=data, headers=headers or {"Content-Type": "application/json"},
-                             timeout=timeout)
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    return Answer(response.status_code, body)
-
-
 def ask(bot: Bot, sender: str, message: str, timeout: float = 120) -> Answer:
     """Send `message` as `sender` to `bot`'s REST channel."""
-    answer = post(bot.webhook, json.dumps({"sender": sender, "message": message}), timeout=timeout)
-    return Answer(answer.status, answer.body, message)
+    return ask_rest(bot.webhook, sender, message, timeout)
 
 
 def health(bot: Bot) -> tuple[int, dict]:
@@ -330,29 +259,3 @@ def health(bot: Bot) -> tuple[int, dict]:
         return response.status_code, response.json()
     except (requests.RequestException, ValueError):
         return 0, {}
-
-
-def wait_for(condition: Any, what: str, timeout: float = 60) -> None:
-    """Poll `condition()` until true; fail naming `what` after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.3)
-    pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}", pytrace=False)
-
-
-def normalize(text: str) -> str:
-    """Lower case, markdown stars dropped, typographic quotes and dashes made plain, spaces folded."""
-    table = str.maketrans({"\u2019": "'", "\u2018": "'", "\u2013": "-", "\u2014": "-", "*": None})
-    return " ".join(text.translate(table).lower().split())
-
-
-def says(answer: Answer, *needles: str) -> bool:
-    """True when the answer is a 200 whose text contains every needle (case and markdown ignored)."""
-    return answer.status == 200 and all(normalize(n) in normalize(answer.text) for n in needles)
-
-
-def describe(answer: Answer) -> str:
-    """The answer for an assertion message."""
-    return f"asked {answer.question!r}: HTTP {answer.status}, {json.dumps(answer.body)[:600]}"

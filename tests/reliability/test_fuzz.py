@@ -17,7 +17,7 @@ import requests
 import yaml
 from sqlalchemy.orm import Session
 
-from e2e.harness import REPO_ROOT
+from support.env import REPO_ROOT
 from knowledge import queries as q
 from reliability.stack import Bot, ask, describe, health, says
 

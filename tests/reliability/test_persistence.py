@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.rasa_plugins import stores
-from e2e.harness import BIN, REPO_ROOT
+from support.env import BIN, REPO_ROOT
 from knowledge import queries as q
 from knowledge.db import make_engine
 from reliability.stack import Bot, Services, ask, describe, says
