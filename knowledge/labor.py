@@ -40,23 +40,23 @@ Report = Callable[[str, str, str, str], None]  # file, entry, field, message
 
 # File name -> the columns careerbot reads from it (O*NET's own headers; other columns are ignored).
 ONET_COLUMNS: dict[str, tuple[str, ...]] = {
-    "Occupation Data.tsv": ("O*NET-SOC Code", "Title", "Description"),
-    "Job Zones.tsv": ("O*NET-SOC Code", "Job Zone"),
-    "Job Zone Reference.tsv": ("Job Zone", "Name", "Experience", "Education", "Job Training"),
-    "Alternate Titles.tsv": ("O*NET-SOC Code", "Alternate Title", "Short Title"),
-    "Task Statements.tsv": ("O*NET-SOC Code", "Task ID", "Task", "Task Type"),
-    "Task Ratings (Importance) - secondary.tsv": ("O*NET-SOC Code", "Task ID", "Scale ID", "Data Value"),
-    "Skills.tsv": ("O*NET-SOC Code", "Element ID", "Element Name", "Scale ID", "Data Value", "Recommend Suppress"),
-    "Knowledge.tsv": ("O*NET-SOC Code", "Element ID", "Element Name", "Scale ID", "Data Value",
+    "occupation_data.tsv": ("O*NET-SOC Code", "Title", "Description"),
+    "job_zones.tsv": ("O*NET-SOC Code", "Job Zone"),
+    "job_zone_reference.tsv": ("Job Zone", "Name", "Experience", "Education", "Job Training"),
+    "alternate_titles.tsv": ("O*NET-SOC Code", "Alternate Title", "Short Title"),
+    "task_statements.tsv": ("O*NET-SOC Code", "Task ID", "Task", "Task Type"),
+    "task_ratings_importance_secondary.tsv": ("O*NET-SOC Code", "Task ID", "Scale ID", "Data Value"),
+    "skills.tsv": ("O*NET-SOC Code", "Element ID", "Element Name", "Scale ID", "Data Value", "Recommend Suppress"),
+    "knowledge.tsv": ("O*NET-SOC Code", "Element ID", "Element Name", "Scale ID", "Data Value",
                       "Recommend Suppress"),
-    "Work Styles.tsv": ("O*NET-SOC Code", "Element ID", "Element Name", "Scale ID", "Data Value"),
-    "Education, Training, and Experience.tsv": ("O*NET-SOC Code", "Scale ID", "Category", "Data Value"),
-    "Education, Training, and Experience Categories.tsv": ("Scale ID", "Category", "Category Description"),
-    "Related Occupations.tsv": ("O*NET-SOC Code", "Related O*NET-SOC Code", "Related Title", "Relatedness Tier",
+    "work_styles.tsv": ("O*NET-SOC Code", "Element ID", "Element Name", "Scale ID", "Data Value"),
+    "education_training_experience.tsv": ("O*NET-SOC Code", "Scale ID", "Category", "Data Value"),
+    "education_training_experience_categories.tsv": ("Scale ID", "Category", "Category Description"),
+    "related_occupations.tsv": ("O*NET-SOC Code", "Related O*NET-SOC Code", "Related Title", "Relatedness Tier",
                                 "Index"),
-    "Technology Skills.tsv": ("O*NET-SOC Code", "Example", "Commodity Title", "Hot Technology", "In Demand"),
+    "technology_skills.tsv": ("O*NET-SOC Code", "Example", "Commodity Title", "Hot Technology", "In Demand"),
 }
-DESCRIPTOR_FILES = {"Skills.tsv": "skill", "Knowledge.tsv": "knowledge", "Work Styles.tsv": "work_style"}
+DESCRIPTOR_FILES = {"skills.tsv": "skill", "knowledge.tsv": "knowledge", "work_styles.tsv": "work_style"}
 EDUCATION_SCALES = ("RL", "RW", "PT", "OJ")
 TASK_RATINGS_SOURCE = ("secondary copy of O*NET task ratings (graph.org.ai); see onet/SOURCE.md")
 
@@ -128,7 +128,7 @@ def read_onet(onet_dir: Path, report: Report) -> list[dict]:
         return [(f"{ONET_DIR}/{name}", label, row) for label, row in files.get(name, [])]
 
     occupations: dict[str, dict] = {}
-    for file, label, row in rows_of("Occupation Data.tsv"):
+    for file, label, row in rows_of("occupation_data.tsv"):
         code = row["O*NET-SOC Code"].strip()
         if not _CODE.fullmatch(code):
             report(file, label, "O*NET-SOC Code", f"must look like 11-9041.00, got {code!r}")
@@ -145,34 +145,34 @@ def read_onet(onet_dir: Path, report: Report) -> list[dict]:
         code = row["O*NET-SOC Code"].strip()
         if code not in occupations:
             close = get_close_matches(code, occupations, n=1)
-            report(file, label, "O*NET-SOC Code", f"unknown occupation {code!r} (not in {ONET_DIR}/Occupation Data.tsv)"
+            report(file, label, "O*NET-SOC Code", f"unknown occupation {code!r} (not in {ONET_DIR}/occupation_data.tsv)"
                    + (f"; did you mean {close[0]}?" if close else ""))
             return None
         return occupations[code]
 
     zones: dict[int, dict] = {}
-    for file, label, row in rows_of("Job Zone Reference.tsv"):
+    for file, label, row in rows_of("job_zone_reference.tsv"):
         zone = _number(file, label, row, "Job Zone", report, 1, 5)
         texts = {k: _text(file, label, row, c, report) for k, c in
                  (("name", "Name"), ("experience", "Experience"), ("education", "Education"),
                   ("training", "Job Training"))}
         if zone is not None:
             zones[int(zone)] = {"zone": int(zone), **texts}
-    for file, label, row in rows_of("Job Zones.tsv"):
+    for file, label, row in rows_of("job_zones.tsv"):
         occ = occupation_of(file, label, row)
         zone = _number(file, label, row, "Job Zone", report, 1, 5)
         if occ is not None and zone is not None:
             if int(zone) not in zones:
-                report(file, label, "Job Zone", f"zone {int(zone)} is not in {ONET_DIR}/Job Zone Reference.tsv")
+                report(file, label, "Job Zone", f"zone {int(zone)} is not in {ONET_DIR}/job_zone_reference.tsv")
             occ["job_zone"] = int(zone)
-    for file, label, row in rows_of("Alternate Titles.tsv"):
+    for file, label, row in rows_of("alternate_titles.tsv"):
         occ = occupation_of(file, label, row)
         title = _text(file, label, row, "Alternate Title", report)
         if occ is not None and title:
             short = " ".join(row["Short Title"].split()) or None
             occ["alternate_titles"].append({"title": title, "short_title": short})
     tasks: dict[tuple[str, int], dict] = {}
-    for file, label, row in rows_of("Task Statements.tsv"):
+    for file, label, row in rows_of("task_statements.tsv"):
         occ = occupation_of(file, label, row)
         task_id = _number(file, label, row, "Task ID", report, 1, 10**9)
         text = _text(file, label, row, "Task", report)
@@ -181,7 +181,7 @@ def read_onet(onet_dir: Path, report: Report) -> list[dict]:
                     "importance": None, "importance_source": None}
             occ["tasks"].append(task)
             tasks[(occ["code"], int(task_id))] = task
-    for file, label, row in rows_of("Task Ratings (Importance) - secondary.tsv"):
+    for file, label, row in rows_of("task_ratings_importance_secondary.tsv"):
         occ = occupation_of(file, label, row)
         if row["Scale ID"].strip() != "IM":
             report(file, label, "Scale ID", f"must be IM (importance), got {row['Scale ID']!r}")
@@ -193,7 +193,7 @@ def read_onet(onet_dir: Path, report: Report) -> list[dict]:
         task = tasks.get((occ["code"], int(task_id)))
         if task is None:
             report(file, label, "Task ID", f"task {int(task_id)} is not a task of {occ['code']} in "
-                   f"{ONET_DIR}/Task Statements.tsv")
+                   f"{ONET_DIR}/task_statements.tsv")
             continue
         task["importance"], task["importance_source"] = value, TASK_RATINGS_SOURCE
     for name, domain in DESCRIPTOR_FILES.items():
@@ -211,12 +211,12 @@ def read_onet(onet_dir: Path, report: Report) -> list[dict]:
                 "domain": domain, "element_id": element, "name": element_name, "importance": None, "level": None})
             entry["importance" if scale == "IM" else "level"] = value
     categories: dict[tuple[str, int], str] = {}
-    for file, label, row in rows_of("Education, Training, and Experience Categories.tsv"):
+    for file, label, row in rows_of("education_training_experience_categories.tsv"):
         number = _number(file, label, row, "Category", report, 0, 99)
         text = _text(file, label, row, "Category Description", report)
         if number is not None and text:
             categories[(row["Scale ID"].strip(), int(number))] = text
-    for file, label, row in rows_of("Education, Training, and Experience.tsv"):
+    for file, label, row in rows_of("education_training_experience.tsv"):
         scale = row["Scale ID"].strip()
         if scale not in EDUCATION_SCALES:
             continue  # other scales (e.g. the IM rows of training elements) are not used
@@ -227,11 +227,11 @@ def read_onet(onet_dir: Path, report: Report) -> list[dict]:
             continue
         if (scale, int(number)) not in categories:
             report(file, label, "Category", f"category {int(number)} of scale {scale} is not in "
-                   f"{ONET_DIR}/Education, Training, and Experience Categories.tsv")
+                   f"{ONET_DIR}/education_training_experience_categories.tsv")
             continue
         occ["education"].append({"scale": scale, "category": int(number),
                                  "label": categories[(scale, int(number))], "percent": percent})
-    for file, label, row in rows_of("Related Occupations.tsv"):
+    for file, label, row in rows_of("related_occupations.tsv"):
         occ = occupation_of(file, label, row)
         related = row["Related O*NET-SOC Code"].strip()
         if not _CODE.fullmatch(related):
@@ -242,7 +242,7 @@ def read_onet(onet_dir: Path, report: Report) -> list[dict]:
         tier = _text(file, label, row, "Relatedness Tier", report)
         if occ is not None and rank is not None and title and tier:
             occ["related"].append({"related_code": related, "related_title": title, "tier": tier, "rank": int(rank)})
-    for file, label, row in rows_of("Technology Skills.tsv"):
+    for file, label, row in rows_of("technology_skills.tsv"):
         occ = occupation_of(file, label, row)
         example = _text(file, label, row, "Example", report)
         category = _text(file, label, row, "Commodity Title", report)
@@ -369,7 +369,7 @@ def read_bls(path: Path, occupation_codes: set[str], report: Report) -> list[dic
         codes = e.get("onet_soc")
         if not isinstance(codes, list) or not codes or codes[0] not in occupation_codes:
             report(file, label, "onet_soc",
-                   f"must list an O*NET code from {ONET_DIR}/Occupation Data.tsv, got {codes!r}")
+                   f"must list an O*NET code from {ONET_DIR}/occupation_data.tsv, got {codes!r}")
             continue
         source_type = e.get("source_type")
         if source_type is not None and source_type not in m.BLS_SOURCE_TYPES:
@@ -430,7 +430,7 @@ def check_mapping(entries: list[tuple[str, str, dict]], roles: list[str], occupa
                 continue
             if code not in by_code:
                 report(file, label, f"{where}.code",
-                       f"unknown O*NET code {code!r} (not in {ONET_DIR}/Occupation Data.tsv)")
+                       f"unknown O*NET code {code!r} (not in {ONET_DIR}/occupation_data.tsv)")
                 continue
             if code in codes:
                 report(file, label, f"{where}.code", f"occupation {code} is listed twice")

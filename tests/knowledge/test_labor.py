@@ -43,8 +43,8 @@ def test_every_ladder_role_is_mapped_or_says_why_not(kb):
 
 
 def test_every_mapping_goes_through_an_onet_title_of_that_occupation(kb):
-    titles = {(r["O*NET-SOC Code"], r["Alternate Title"]) for r in tsv("Alternate Titles.tsv")}
-    titles |= {(r["O*NET-SOC Code"], r["Title"]) for r in tsv("Occupation Data.tsv")}
+    titles = {(r["O*NET-SOC Code"], r["Alternate Title"]) for r in tsv("alternate_titles.tsv")}
+    titles |= {(r["O*NET-SOC Code"], r["Title"]) for r in tsv("occupation_data.tsv")}
     links = list(kb.scalars(select(m.RoleOccupation)))
     assert len(links) >= 18
     for link in links:
@@ -94,7 +94,7 @@ def test_top_tasks_by_rated_importance(kb):
     tasks, rated = labor.top_tasks(occ, 5)
     assert rated and len(tasks) == 5
     assert [t.importance for t in tasks] == sorted((t.importance for t in tasks), reverse=True)
-    best = max((r for r in tsv("Task Ratings (Importance) - secondary.tsv") if r["O*NET-SOC Code"] == "11-9041.00"),
+    best = max((r for r in tsv("task_ratings_importance_secondary.tsv") if r["O*NET-SOC Code"] == "11-9041.00"),
                key=lambda r: float(r["Data Value"]))
     assert tasks[0].text == best["Task"] and tasks[0].importance_source
 
@@ -105,7 +105,7 @@ def test_tasks_without_ratings_fall_back_to_core_tasks(kb):
 
 
 def test_top_skills_match_the_onet_file(kb):
-    rows = [r for r in tsv("Skills.tsv") if r["O*NET-SOC Code"] == "11-3021.00" and r["Scale ID"] == "IM"]
+    rows = [r for r in tsv("skills.tsv") if r["O*NET-SOC Code"] == "11-3021.00" and r["Scale ID"] == "IM"]
     expected = max(float(r["Data Value"]) for r in rows)
     top = labor.top_descriptors(labor.occupation(kb, "11-3021.00"), "skill", 5)
     assert len(top) == 5 and top[0].importance == expected and top[0].level is not None
@@ -190,25 +190,25 @@ def replace_once(path: Path, old: str, new: str) -> None:
 
 
 def test_bad_onet_value_names_file_line_and_column(engine, data):
-    replace_once(data / "onet" / "Skills.tsv", "11-1011.00\tChief Executives\t2.A.1.a\tReading Comprehension\tIM\t"
+    replace_once(data / "onet" / "skills.tsv", "11-1011.00\tChief Executives\t2.A.1.a\tReading Comprehension\tIM\t"
                  "Importance\t4.12\t", "11-1011.00\tChief Executives\t2.A.1.a\tReading Comprehension\tIM\t"
                  "Importance\thigh\t")
     (p,) = failed_load(engine, data)
-    assert p.file == "onet/Skills.tsv" and p.entry == "line 2 (11-1011.00)" and p.field == "Data Value"
+    assert p.file == "onet/skills.tsv" and p.entry == "line 2 (11-1011.00)" and p.field == "Data Value"
     assert "must be a number, got 'high'" in p.message
 
 
 def test_onet_row_of_an_unknown_occupation(engine, data):
-    replace_once(data / "onet" / "Job Zones.tsv", "11-9041.00\t", "11-9999.00\t")
+    replace_once(data / "onet" / "job_zones.tsv", "11-9041.00\t", "11-9999.00\t")
     (p,) = failed_load(engine, data)
-    assert (p.file, p.field) == ("onet/Job Zones.tsv", "O*NET-SOC Code") and "unknown occupation" in p.message
+    assert (p.file, p.field) == ("onet/job_zones.tsv", "O*NET-SOC Code") and "unknown occupation" in p.message
 
 
 def test_missing_onet_column(engine, data):
-    path = data / "onet" / "Technology Skills.tsv"
+    path = data / "onet" / "technology_skills.tsv"
     path.write_text(path.read_text(encoding="utf-8").replace("Hot Technology", "Hot"), encoding="utf-8")
     (p,) = failed_load(engine, data)
-    assert (p.file, p.entry, p.field) == ("onet/Technology Skills.tsv", "header", "Hot Technology")
+    assert (p.file, p.entry, p.field) == ("onet/technology_skills.tsv", "header", "Hot Technology")
 
 
 def test_bls_figure_without_a_year(engine, data):
