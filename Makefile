@@ -26,7 +26,7 @@ STAMP := $(VENV)/.requirements-installed
 WEB_DEPS := web/node_modules/.package-lock.json
 MODEL := var/models/careerbot.tar.gz
 SPACY_MODEL := var/spacy_model/meta.json
-KB_DATA := $(wildcard knowledge/data/*.yml)
+KB_DATA := $(wildcard knowledge/data/*.yml knowledge/data/onet/*.tsv)
 KB_CODE := $(wildcard knowledge/*.py)
 TRAIN_INPUTS := config.yml bot/domain.yml $(wildcard bot/data/*.yml) $(KB_DATA) bot/spacy_model.py
 # With the default SQLite database the database file itself is the target; with CAREERBOT_DB_URL set

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from . import faq, labor
 from . import models as m
 from . import queries as q
 from .db import database_url, make_engine
@@ -70,7 +71,37 @@ def describe(thing) -> list[str]:
         lines += [f"  - {mv.target}" + (f": {mv.description}" if mv.description else "") for mv in thing.moves]
         if not thing.moves:
             lines.append("  The source names no specific management move for this discipline.")
+    elif isinstance(thing, m.OnetOccupation):
+        lines += _describe_occupation(thing)
+    elif isinstance(thing, m.FaqEntry):
+        lines.append(f"FAQ entry: {thing.title} ({thing.key})")
+        lines.append("Asked as: " + " · ".join(x.text for x in thing.questions[:4])
+                     + (f" (+{len(thing.questions) - 4} more)" if len(thing.questions) > 4 else ""))
+        lines.append(thing.answer)
+        lines += [f"  Source: {s.title}, {s.publisher or ''} ({s.date}) {s.url}" for s in thing.sources]
+        if thing.follow_ups:
+            lines.append("Follow-ups: " + ", ".join(f.text for f in thing.follow_ups))
     return lines
+
+
+def _describe_occupation(occ: m.OnetOccupation) -> list[str]:
+    lines = [f"O*NET occupation: {occ.code} {occ.title} ({labor.ONET_SOURCE}, {labor.ONET_LICENSE})",
+             occ.description]
+    if occ.job_zone:
+        lines.append(f"Job zone: {occ.job_zone}")
+    tasks, rated = labor.top_tasks(occ, 3)
+    lines.append("Top tasks" + (" (by importance):" if rated else " (core tasks, no importance rating loaded):"))
+    lines += [f"  - {t.text}" for t in tasks]
+    lines.append("Hot technologies: " + ", ".join(t.example for t in labor.hot_technologies(occ, 5)))
+    lines.append(f"Alternate titles: {len(occ.alternate_titles)}, e.g. "
+                 + ", ".join(a.title for a in occ.alternate_titles[:5]))
+    return lines
+
+
+def find(session: Session, name: str):
+    """What `name` names: a role, certification... (any alias), else an O*NET occupation (code, title or
+    alternate title), else an FAQ entry (key, title or one of its questions); None when nothing."""
+    return q.lookup(session, name) or labor.occupation(session, name) or faq.find(session, name)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,14 +114,16 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("load", parents=[data_opt], help="validate the YAML files and (re)load them into the database")
     sub.add_parser("check", parents=[data_opt], help="validate the YAML files only")
-    show = sub.add_parser("show", parents=[data_opt], help="show a role, certification, degree... by any of its names")
+    show = sub.add_parser("show", parents=[data_opt],
+                          help="show a role, certification, degree, O*NET occupation, FAQ entry... by any of its names")
     show.add_argument("name", nargs="+")
     args = parser.parse_args(argv)
     try:
         if args.command == "check":
             k = read_files(args.data)
             print(f"OK: {args.data} is valid ({len(k['roles'])} roles, {len(k['transitions'])} transitions, "
-                  f"{len(k['certifications'])} certifications, {len(k['degrees'])} degrees).")
+                  f"{len(k['certifications'])} certifications, {len(k['degrees'])} degrees, "
+                  f"{len(k['onet_occupations'])} O*NET occupations, {len(k['faq'])} FAQ entries).")
             return 0
         engine = make_engine()
         if args.command == "load":
@@ -100,13 +133,13 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         name = " ".join(args.name)
         with Session(engine, future=True) as session:
-            thing = q.lookup(session, name)
+            thing = find(session, name)
             if thing is None:
                 close = q.suggest(session, name)
                 hint = ("; did you mean " + ", ".join(f"'{c.canonical}' ({c.kind})" for c in close) + "?"
                         if close else "")
-                print(f"error: no role, certification, degree, specialization, industry or discipline "
-                      f"called '{name}'{hint}", file=sys.stderr)
+                print(f"error: no role, certification, degree, specialization, industry, discipline, O*NET "
+                      f"occupation or FAQ entry called '{name}'{hint}", file=sys.stderr)
                 return 1
             print("\n".join(describe(thing)))
         return 0

@@ -19,6 +19,7 @@ from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from . import faq, labor
 from . import models as m
 from .names import normalize_name
 
@@ -81,14 +82,22 @@ SCHEMA: dict[str, dict[str, dict[str, F]]] = {
     "mentors.yml": {"mentors": {
         "name": F("str", True), "role": F("str", True), "areas": F("strs"), "slack_user_id": F("str", True),
         "availability": F("str", True, choices=m.MENTOR_AVAILABILITY), "hours": F("str")}},
+    "onet_mapping.yml": {"onet_mapping": {
+        "role": F("str", True), "reason": F("str", True),
+        "occupations": F("objs", sub={"code": F("str", True), "title": F("str", True)})}},
+    "faq.yml": {"faq": {
+        "key": F("str", True), "title": F("str", True), "questions": F("strs", True), "answer": F("str", True),
+        "sources": F("objs", True, sub={"title": F("str", True), "publisher": F("str"), "url": F("str", True),
+                                        "date": F("str", True), "note": F("str")}),
+        "follow_ups": F("strs")}},
 }
 # Files the knowledge base can do without: no mentors.yml means an empty mentor directory.
 OPTIONAL_FILES = frozenset({"mentors.yml"})
 SLACK_USER_ID = re.compile(r"U[A-Z0-9]+")
-_LABEL_FIELDS = ("name", "abbreviation", "key", "aspect", "title")
+_LABEL_FIELDS = ("name", "abbreviation", "key", "aspect", "title", "role")
 
 
-class _StrictLoader(yaml.SafeLoader):
+class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when present: faster
     """A safe YAML loader that rejects a key written twice in one mapping (PyYAML keeps the last silently)."""
 
     def construct_mapping(self, node, deep=False):
@@ -242,7 +251,7 @@ def read_files(data_dir: Path = DATA_DIR) -> Knowledge:
     files = sorted(p.name for p in Path(data_dir).iterdir()
                    if p.is_file() and p.suffix in (".yml", ".yaml")) if Path(data_dir).is_dir() else []
     for name in files:
-        if name not in SCHEMA:
+        if name not in SCHEMA and name != labor.BLS_FILE:
             problems.append(Problem(name, "", "",
                                     f"unknown knowledge file; expected one of {', '.join(sorted(SCHEMA))}"))
     for name, tables in SCHEMA.items():
@@ -284,6 +293,9 @@ def read_files(data_dir: Path = DATA_DIR) -> Knowledge:
                 rows.append(clean)
                 entries_by_table.setdefault(table, []).append((name, label, clean))
             knowledge.tables[table] = rows
+    # O*NET tables (onet/*.tsv), BLS figures (bls_ooh.yml) and the role mapping; then the FAQ's own checks.
+    knowledge.tables.update(labor.read(data_dir, entries_by_table, lambda *p: problems.append(Problem(*p))))
+    problems.extend(Problem(*p) for p in faq.check(entries_by_table.get("faq", [])))
     if not problems:
         problems.extend(_check_references(entries_by_table))
     if problems:
@@ -307,7 +319,7 @@ def _check_references(tables: dict[str, list[tuple[str, str, dict]]]) -> Iterabl
 
     unique = {"roles": "name", "sources": "key", "certifications": "abbreviation", "degrees": "key",
               "specializations": "name", "industries": "name", "disciplines": "name", "facts": "key",
-              "employers": "name", "mentors": "name"}
+              "employers": "name", "mentors": "name", "faq": "key"}
     for table, key in unique.items():
         seen: set[str] = set()
         for file, label, e in tables.get(table, []):
@@ -499,6 +511,7 @@ def _build(knowledge: Knowledge) -> list[Any]:
             availability=x["availability"], hours=x["hours"], position=pos,
             areas=[m.MentorArea(kind=a.kind, canonical=a.canonical, position=i)
                    for i, a in enumerate(_distinct_things(areas))]))
+    objs += faq.build(knowledge)
     return objs
 
 
@@ -525,6 +538,8 @@ def write(session: Session, knowledge: Knowledge) -> None:
     for table in reversed(m.Base.metadata.sorted_tables):
         session.execute(delete(table))
     session.add_all(_build(knowledge))
+    session.flush()
+    labor.write(session, knowledge)  # O*NET and BLS rows, which refer to the roles just written
     session.add(m.KnowledgeBuild(build_id=uuid.uuid4().hex,
                                  loaded_at=_dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)))
     session.flush()

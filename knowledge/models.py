@@ -1,7 +1,7 @@
 """Declarative SQLAlchemy models of the career knowledge base (portable SQL: SQLite and PostgreSQL)."""
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
@@ -377,3 +377,230 @@ class KnowledgeBuild(BuildBase):
     id = Column(Integer, primary_key=True)
     build_id = Column(String(32), nullable=False)  # uuid4 hex, new on every load
     loaded_at = Column(DateTime, nullable=False)  # UTC, without time zone (portable)
+
+
+# ---------------------------------------------------------------- labor market: O*NET and BLS (knowledge/labor.py)
+ONET_DESCRIPTOR_DOMAINS = ("skill", "knowledge", "work_style")
+
+
+class OnetOccupation(Base):
+    """An O*NET-SOC occupation (knowledge/data/onet/, O*NET 29.3, CC BY 4.0)."""
+
+    __tablename__ = "onet_occupations"
+    id = Column(Integer, primary_key=True)
+    code = Column(String(12), unique=True, nullable=False)  # e.g. 11-9041.00
+    title = Column(String(200), nullable=False)
+    description = Column(Text, nullable=False)
+    job_zone = Column(Integer)
+    position = Column(Integer, nullable=False, default=0)
+    alternate_titles = relationship("OnetAlternateTitle", cascade="all, delete-orphan",
+                                    order_by="OnetAlternateTitle.position")
+    tasks = relationship("OnetTask", cascade="all, delete-orphan", order_by="OnetTask.position")
+    descriptors = relationship("OnetDescriptor", cascade="all, delete-orphan", order_by="OnetDescriptor.position")
+    education = relationship("OnetEducation", cascade="all, delete-orphan", order_by="OnetEducation.position")
+    related = relationship("OnetRelated", cascade="all, delete-orphan", order_by="OnetRelated.position")
+    technologies = relationship("OnetTechnology", cascade="all, delete-orphan", order_by="OnetTechnology.position")
+
+
+class OnetAlternateTitle(Base):
+    """Another title O*NET files under an occupation (`text` is the normalised form, for look-ups)."""
+
+    __tablename__ = "onet_alternate_titles"
+    id = Column(Integer, primary_key=True)
+    occupation_id = Column(Integer, ForeignKey("onet_occupations.id", ondelete="CASCADE"), nullable=False)
+    title = Column(String(300), nullable=False)
+    short_title = Column(String(200))
+    text = Column(String(300), nullable=False, index=True)
+    position = Column(Integer, nullable=False, default=0)
+
+
+class OnetTask(Base):
+    """A task statement; `importance` (1-5) only where a rating was loaded, with where it came from."""
+
+    __tablename__ = "onet_tasks"
+    id = Column(Integer, primary_key=True)
+    occupation_id = Column(Integer, ForeignKey("onet_occupations.id", ondelete="CASCADE"), nullable=False)
+    task_id = Column(Integer, nullable=False)
+    text = Column(Text, nullable=False)
+    task_type = Column(String(20))  # Core | Supplemental | empty
+    importance = Column(Float)  # 1-5; None when no rating was loaded for this task
+    importance_source = Column(String(200))
+    position = Column(Integer, nullable=False, default=0)
+
+
+class OnetDescriptor(Base):
+    """A skill, knowledge area or work style with its importance (IM, 1-5) and level (LV, 0-7)."""
+
+    __tablename__ = "onet_descriptors"
+    id = Column(Integer, primary_key=True)
+    occupation_id = Column(Integer, ForeignKey("onet_occupations.id", ondelete="CASCADE"), nullable=False)
+    domain = Column(String(20), nullable=False)  # one of ONET_DESCRIPTOR_DOMAINS
+    element_id = Column(String(20), nullable=False)
+    name = Column(String(200), nullable=False)
+    importance = Column(Float)
+    level = Column(Float)
+    position = Column(Integer, nullable=False, default=0)
+
+
+class OnetEducation(Base):
+    """Share of respondents (percent) in one education, experience or training category."""
+
+    __tablename__ = "onet_education"
+    id = Column(Integer, primary_key=True)
+    occupation_id = Column(Integer, ForeignKey("onet_occupations.id", ondelete="CASCADE"), nullable=False)
+    scale = Column(String(4), nullable=False)  # RL education, RW related experience, PT / OJ training
+    category = Column(Integer, nullable=False)
+    label = Column(String(300), nullable=False)
+    percent = Column(Float, nullable=False)
+    position = Column(Integer, nullable=False, default=0)
+
+
+class OnetRelated(Base):
+    """An occupation O*NET lists as related, with its tier and rank."""
+
+    __tablename__ = "onet_related"
+    id = Column(Integer, primary_key=True)
+    occupation_id = Column(Integer, ForeignKey("onet_occupations.id", ondelete="CASCADE"), nullable=False)
+    related_code = Column(String(12), nullable=False)
+    related_title = Column(String(200), nullable=False)
+    tier = Column(String(40), nullable=False)
+    rank = Column(Integer, nullable=False)
+    position = Column(Integer, nullable=False, default=0)
+
+
+class OnetTechnology(Base):
+    """A technology example used in an occupation; `hot` marks O*NET's hot technologies."""
+
+    __tablename__ = "onet_technologies"
+    id = Column(Integer, primary_key=True)
+    occupation_id = Column(Integer, ForeignKey("onet_occupations.id", ondelete="CASCADE"), nullable=False)
+    example = Column(String(300), nullable=False)
+    category = Column(String(300), nullable=False)
+    hot = Column(Boolean, nullable=False, default=False)
+    in_demand = Column(Boolean, nullable=False, default=False)
+    position = Column(Integer, nullable=False, default=0)
+
+
+class JobZone(Base):
+    """O*NET's job zone reference (1-5: how much preparation an occupation needs)."""
+
+    __tablename__ = "onet_job_zones"
+    zone = Column(Integer, primary_key=True, autoincrement=False)
+    name = Column(String(200), nullable=False)
+    experience = Column(Text, nullable=False)
+    education = Column(Text, nullable=False)
+    training = Column(Text, nullable=False)
+
+
+class RoleOccupation(Base):
+    """A ladder role mapped to an O*NET occupation through one of O*NET's titles (onet_mapping.yml)."""
+
+    __tablename__ = "role_occupations"
+    id = Column(Integer, primary_key=True)
+    role_id = Column(Integer, ForeignKey("roles.id", ondelete="CASCADE"), nullable=False)
+    occupation_id = Column(Integer, ForeignKey("onet_occupations.id", ondelete="CASCADE"), nullable=False)
+    matched_title = Column(String(300), nullable=False)
+    reason = Column(Text, nullable=False)
+    position = Column(Integer, nullable=False, default=0)  # 0 = the primary occupation
+    role = relationship("Role")
+    occupation = relationship("OnetOccupation")
+
+
+class UnmappedRole(Base):
+    """A ladder role no O*NET occupation fits, with the reason (onet_mapping.yml)."""
+
+    __tablename__ = "unmapped_roles"
+    role_id = Column(Integer, ForeignKey("roles.id", ondelete="CASCADE"), primary_key=True)
+    reason = Column(Text, nullable=False)
+    role = relationship("Role")
+
+
+BLS_MEASURES = ("median_annual_pay", "number_of_jobs", "employment_change_pct", "employment_change_jobs",
+                "annual_openings")
+BLS_SOURCE_TYPES = ("primary", "primary_archive", "secondary")
+
+
+class BlsProfile(Base):
+    """A BLS Occupational Outlook Handbook profile for one O*NET occupation (bls_ooh.yml)."""
+
+    __tablename__ = "bls_profiles"
+    id = Column(Integer, primary_key=True)
+    key = Column(String(80), unique=True, nullable=False)
+    onet_code = Column(String(12), nullable=False, index=True)
+    ooh_title = Column(String(200))
+    url = Column(String(500))
+    source_type = Column(String(20))  # one of BLS_SOURCE_TYPES, None when no profile was found
+    note = Column(Text)
+    entry_education = Column(String(200))
+    related_experience = Column(String(200))
+    on_the_job_training = Column(String(200))
+    position = Column(Integer, nullable=False, default=0)
+    figures = relationship("BlsFigure", cascade="all, delete-orphan", order_by="BlsFigure.position")
+
+
+class BlsFigure(Base):
+    """One BLS figure as printed (`value`), with its year or period, scope, page and kind of source."""
+
+    __tablename__ = "bls_figures"
+    id = Column(Integer, primary_key=True)
+    profile_id = Column(Integer, ForeignKey("bls_profiles.id", ondelete="CASCADE"), nullable=False)
+    measure = Column(String(80), nullable=False)  # one of BLS_MEASURES, or a variant key (median_annual_pay_qa_testers)
+    value = Column(String(120), nullable=False)  # as printed: 152350, 3.8, "212.5k (as printed)"
+    amount = Column(Integer)  # whole-number value when the figure is one (dollars, jobs, percent)
+    year = Column(Integer)  # the data year (a projection's start year)
+    when = Column(String(60))  # as printed: "May 2021", "2021-31"
+    descriptor = Column(String(120))
+    scope = Column(String(200))
+    url = Column(String(500))
+    source_type = Column(String(20), nullable=False)
+    note = Column(Text)
+    position = Column(Integer, nullable=False, default=0)
+
+
+# ---------------------------------------------------------------- career FAQ (knowledge/faq.py)
+class FaqEntry(Base):
+    """A career question careerbot answers from sources, found by retrieval over its phrasings."""
+
+    __tablename__ = "faq_entries"
+    id = Column(Integer, primary_key=True)
+    key = Column(String(80), unique=True, nullable=False)
+    title = Column(String(200), nullable=False)
+    answer = Column(Text, nullable=False)
+    position = Column(Integer, nullable=False, default=0)
+    questions = relationship("FaqQuestion", cascade="all, delete-orphan", order_by="FaqQuestion.position")
+    sources = relationship("FaqSource", cascade="all, delete-orphan", order_by="FaqSource.position")
+    follow_ups = relationship("FaqFollowUp", cascade="all, delete-orphan", order_by="FaqFollowUp.position")
+
+
+class FaqQuestion(Base):
+    """One way users ask an FAQ entry."""
+
+    __tablename__ = "faq_questions"
+    id = Column(Integer, primary_key=True)
+    entry_id = Column(Integer, ForeignKey("faq_entries.id", ondelete="CASCADE"), nullable=False)
+    text = Column(Text, nullable=False)
+    position = Column(Integer, nullable=False, default=0)
+
+
+class FaqSource(Base):
+    """A source an FAQ answer rests on."""
+
+    __tablename__ = "faq_sources"
+    id = Column(Integer, primary_key=True)
+    entry_id = Column(Integer, ForeignKey("faq_entries.id", ondelete="CASCADE"), nullable=False)
+    title = Column(String(300), nullable=False)
+    publisher = Column(String(300))
+    url = Column(String(500), nullable=False)
+    date = Column(String(120), nullable=False)
+    note = Column(Text)
+    position = Column(Integer, nullable=False, default=0)
+
+
+class FaqFollowUp(Base):
+    """A suggested next question (a button), shown under an FAQ answer."""
+
+    __tablename__ = "faq_follow_ups"
+    id = Column(Integer, primary_key=True)
+    entry_id = Column(Integer, ForeignKey("faq_entries.id", ondelete="CASCADE"), nullable=False)
+    text = Column(String(200), nullable=False)
+    position = Column(Integer, nullable=False, default=0)

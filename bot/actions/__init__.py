@@ -6,6 +6,7 @@ from .certifications import ActionShowCertifications
 from .comparisons import ActionCompare
 from .education import ActionShowEducation, ActionShowSkills
 from .fallback import ActionOfferTopics
+from .faq import ActionAnswerFaq
 from .followup import ActionAnswerFollowup
 from .market import ActionShowOutlook, ActionShowSalary
 from .paths import ActionShowDuration, ActionShowNextRoles, ActionShowPath
@@ -13,7 +14,7 @@ from .roles import ActionShowReportingLine, ActionShowRoleDuties
 from .specializations import ActionShowDisciplineMoves, ActionShowIndustries, ActionShowSpecializations
 
 __all__ = [
-    "ActionAnswerFollowup", "ActionCompare", "ActionOfferTopics", "ActionShowCertifications",
+    "ActionAnswerFaq", "ActionAnswerFollowup", "ActionCompare", "ActionOfferTopics", "ActionShowCertifications",
     "ActionShowDisciplineMoves", "ActionShowDuration", "ActionShowEducation", "ActionShowIndustries",
     "ActionShowNextRoles", "ActionShowOutlook", "ActionShowPath", "ActionShowReportingLine",
     "ActionShowRoleDuties", "ActionShowSalary", "ActionShowSkills", "ActionShowSpecializations",

@@ -9,6 +9,8 @@ SPECIALIZATION = "specialization"
 INDUSTRY = "industry"
 DISCIPLINE = "discipline"
 ENTITIES = (ROLE, CERTIFICATION, DEGREE, SPECIALIZATION, INDUSTRY, DISCIPLINE)
+# The FAQ entry a follow-up button asks for (its key in knowledge/data/faq.yml); not a knowledge-base name.
+FAQ_ENTRY = "faq_entry"
 
 # The user's career profile (slots the career-plan form fills, and the certifications they hold).
 CURRENT_ROLE = "current_role"
@@ -70,6 +72,7 @@ TELL_PROFILE = "tell_profile"
 FORGET_PROFILE = "forget_profile"
 STOP = "stop"
 ASK_MENTOR = "ask_mentor"
+ASK_FAQ = "ask_faq"  # sent by the FAQ's follow-up buttons, with the entry's key
 REQUEST_MENTOR_INTRO = "request_mentor_intro"
 
 # Custom actions (action name -> answered intent).
@@ -89,6 +92,7 @@ ACTION_SHOW_INDUSTRIES = "action_show_industries"
 ACTION_SHOW_DISCIPLINE_MOVES = "action_show_discipline_moves"
 ACTION_ANSWER_FOLLOWUP = "action_answer_followup"
 ACTION_OFFER_TOPICS = "action_offer_topics"
+ACTION_ANSWER_FAQ = "action_answer_faq"
 ACTION_SHOW_CAREER_PLAN = "action_show_career_plan"
 ACTION_ASK_CURRENT_ROLE = "action_ask_current_role"
 ACTION_ASK_TARGET_ROLE = "action_ask_target_role"

@@ -110,3 +110,26 @@ def test_bad_command_exits_non_zero(db, args):
     result = run(*args, db=db)
     assert result.returncode != 0
     assert "usage:" in result.stderr
+
+
+@pytest.mark.parametrize("name, first_line", [
+    (("Engineering", "Group", "Manager"), "O*NET occupation: 11-9041.00 Architectural and Engineering Managers"),
+    (("11-3021.00",), "O*NET occupation: 11-3021.00 Computer and Information Systems Managers"),
+    (("IT", "project", "manager"), "O*NET occupation: 15-1299.09 Information Technology Project Managers"),
+    (("pmp_fee",), "FAQ entry: PMP exam fee (pmp_fee)"),
+    (("how", "do", "I", "renew", "my", "PMP?"), "FAQ entry: Keeping the PMP (PDUs) (pmp_renewal)"),
+])
+def test_show_finds_onet_occupations_and_faq_entries_by_any_name(loaded, name, first_line):
+    result = run("show", *name, db=loaded)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0].startswith(first_line)
+    if first_line.startswith("O*NET"):
+        assert "CC BY 4.0" in result.stdout and "Top tasks" in result.stdout
+    else:
+        assert "Source: " in result.stdout and "https://" in result.stdout
+
+
+def test_check_counts_occupations_and_faq_entries(db):
+    result = run("check", db=db)
+    assert result.returncode == 0, result.stderr
+    assert "14 O*NET occupations" in result.stdout and "37 FAQ entries" in result.stdout

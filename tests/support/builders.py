@@ -21,7 +21,7 @@ from bot.actions import names as n
 
 DOMAIN_FILE = Path(__file__).resolve().parents[2] / "bot" / "domain.yml"
 PAYLOAD = re.compile(r"^/(?P<intent>\w+)(?P<entities>\{.*\})?$")
-BUTTON_ENTITIES = set(n.ENTITIES) | {n.MENTOR}
+BUTTON_ENTITIES = set(n.ENTITIES) | {n.MENTOR, n.FAQ_ENTRY}
 # Keys of a dispatched message that are not values for its response's placeholders.
 _NOT_VALUES = ("text", "buttons", "elements", "custom", "template", "response", "image", "attachment")
 

@@ -1,0 +1,67 @@
+"""The career FAQ action: retrieval over knowledge/data/faq.yml at run time (knowledge/faq.py), so an entry an
+author adds is answered after `python -m knowledge load`, without retraining.
+
+`answer_from_faq(session, text)` is the entry point the fallback path can call ("FAQ first, then not
+covered"); `action_answer_faq` runs it on the latest message and, when no entry is confident enough, hands
+over to the fallback (`action_offer_topics`) instead of answering a different question.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.orm import Session
+
+from knowledge import faq
+
+from . import names as n
+from .base import KnowledgeRun, Message, Reply
+from .render.faq import render_faq_answer
+
+logger = logging.getLogger(__name__)
+
+
+def faq_button(entry: Any) -> dict[str, str]:
+    """A button asking an FAQ entry's first question; its payload names the entry, so no NLU is involved."""
+    title = entry.questions[0].text if entry.questions else entry.title
+    return {"title": title, "payload": f'/{n.ASK_FAQ}{{"{n.FAQ_ENTRY}": "{entry.key}"}}'}
+
+
+def answer_from_faq(session: Session, text: str, entry_key: str | None = None) -> Reply | None:
+    """The FAQ's answer to `text` (or to the entry `entry_key`, from a button), with its sources and follow-up
+    buttons; None when no entry answers it confidently (then say honestly that it is not covered)."""
+    entry = faq.entry(session, entry_key) if entry_key else None
+    if entry is None:
+        found = faq.match(session, text)
+        entry = found.entry if found else None
+    if entry is None:
+        return None
+    buttons = [faq_button(e) for e in faq.follow_up_entries(session, entry)]
+    return Reply([Message(text=render_faq_answer(entry), buttons=buttons)])
+
+
+class ActionAnswerFaq(KnowledgeRun, Action):
+    """Answer the latest message from the career FAQ, or hand over to the fallback."""
+
+    action_name = n.ACTION_ANSWER_FAQ
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        """One FAQ answer with sources and follow-up buttons; the fallback when nothing fits (never raises)."""
+        message = tracker.latest_message or {}
+        key = next((e.get("value") for e in message.get("entities") or []
+                    if isinstance(e, dict) and e.get("entity") == n.FAQ_ENTRY and isinstance(e.get("value"), str)),
+                   None)
+        try:
+            with self._session() as session:
+                reply = answer_from_faq(session, message.get("text") or "", key)
+        except Exception:  # the user gets a polite message whatever went wrong; the log gets the details
+            return self.fail_politely(dispatcher, tracker)
+        if reply is None:
+            return [FollowupAction(n.ACTION_OFFER_TOPICS)]
+        for m in reply.messages:
+            dispatcher.utter_message(text=m.text, buttons=m.buttons or None)
+        return []
