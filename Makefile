@@ -28,7 +28,12 @@ MODEL := var/models/careerbot.tar.gz
 SPACY_MODEL := var/spacy_model/meta.json
 KB_DATA := $(wildcard knowledge/data/*.yml knowledge/data/onet/*.tsv)
 KB_CODE := $(wildcard knowledge/*.py)
-TRAIN_INPUTS := config.yml bot/domain.yml $(wildcard bot/data/*.yml) $(KB_DATA) bot/spacy_model.py
+# Facts the bot looks up at run time (the FAQ, BLS and O*NET figures, their evidence) never change what the NLU
+# learns: editing them reloads the knowledge base, and the running bot answers from it without retraining.
+RUNTIME_ONLY_DATA := knowledge/data/faq.yml knowledge/data/bls_ooh.yml knowledge/data/career_facts.yml \
+  knowledge/data/onet_mapping.yml $(wildcard knowledge/data/onet/*.tsv)
+TRAIN_INPUTS := config.yml bot/domain.yml $(wildcard bot/data/*.yml) $(filter-out $(RUNTIME_ONLY_DATA),$(KB_DATA)) \
+  bot/spacy_model.py
 # With the default SQLite database the database file itself is the target; with CAREERBOT_DB_URL set
 # (e.g. PostgreSQL) a stamp file records the last load.
 ifdef CAREERBOT_DB_URL
