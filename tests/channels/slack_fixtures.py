@@ -16,7 +16,6 @@ import itertools
 import json
 import os
 import random
-import signal
 import socket
 import subprocess
 import sys
@@ -31,6 +30,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+
+from support.servers import stop_group
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -112,12 +113,7 @@ class RasaProcess:
     def stop(self) -> None:
         """Stop the process group started for it."""
         if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+            stop_group(self.process)
 
 
 def start_rasa(name: str, model: Path, credentials: Path, env: dict[str, str], tmp: Path) -> RasaProcess:

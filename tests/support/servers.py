@@ -51,16 +51,21 @@ class Server:
 
     def stop(self, timeout: float = 20) -> None:
         """Stop the server's whole process group (children included): SIGTERM, then SIGKILL after `timeout`."""
-        deadline = time.monotonic() + timeout
-        _signal_group(self.process.pid, signal.SIGTERM)
-        while time.monotonic() < deadline and _signal_group(self.process.pid, 0):
-            self.process.poll()  # reap the leader so that an exited group reads as empty
-            time.sleep(0.2)
-        _signal_group(self.process.pid, signal.SIGKILL)
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            pass
+        stop_group(self.process, timeout)
+
+
+def stop_group(process: subprocess.Popen, timeout: float = 20) -> None:
+    """Stop the process group led by `process` (children included): SIGTERM, then SIGKILL after `timeout`."""
+    deadline = time.monotonic() + timeout
+    _signal_group(process.pid, signal.SIGTERM)
+    while time.monotonic() < deadline and _signal_group(process.pid, 0):
+        process.poll()  # reap the leader so that an exited group reads as empty
+        time.sleep(0.2)
+    _signal_group(process.pid, signal.SIGKILL)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
 
 
 def _signal_group(pgid: int, signum: int) -> bool:
