@@ -141,3 +141,22 @@ def test_kb_session_fixture_is_real(kb: Session) -> None:
     """The alias index above comes from the shipped knowledge base (not an empty one)."""
     from knowledge import queries
     assert any(a.text == "dir of eng" for a in queries.aliases(kb))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("I'm an engineering manager. How do I get to CTO one day?",
+     [("engineering manager", "current"), ("chief technology officer", "target")]),
+    ("can a staff engineer become an engineering director?",
+     [("staff engineer", "current"), ("engineering director", "target")]),
+    ("project engineer → engineering manager: what helps?",
+     [("project engineer", "current"), ("engineering manager", "target")]),
+    ("junior project manager here. how can I get to engineering manager?",
+     [("junior project manager", "current"), ("engineering manager", "target")]),
+    ("how do I become an engineering director", [("engineering director", "target")]),
+    ("what does a director do", [("engineering director", None)]),
+])
+def test_role_grammar_places_current_and_target(nlp, text: str, expected: list) -> None:
+    """Role entities get the entity role the grammar gives them."""
+    from bot.nlu.role_grammar import mark_roles
+    ents = [{"entity": e.label_, "value": e.ent_id_, "start": e.start_char, "end": e.end_char} for e in nlp(text).ents]
+    assert [(e["value"], e.get("role")) for e in mark_roles(text, ents) if e["entity"] == "role"] == expected
