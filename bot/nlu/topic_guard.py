@@ -3,9 +3,9 @@ fallback classifier and decides, for messages the classifier could not place or 
 content, between (b) "in the domain but not covered" (intent `not_covered`) and (c) out of domain
 (intent `out_of_scope`):
 
-- `nlu_fallback` or `out_of_scope` with a career signal (a knowledge-base entity, or a word that the training
-  data uses only in career questions, such as "manager" or "promotion") -> `not_covered`;
-  `nlu_fallback` without one -> `out_of_scope`.
+- `nlu_fallback` or `out_of_scope` with a career signal (a knowledge-base entity, or words that the training
+  data uses only in career questions, such as "promoted": one for `nlu_fallback`, two to overrule
+  `out_of_scope`) -> `not_covered`; `nlu_fallback` without one -> `out_of_scope`.
 - A topic intent whose message is mostly words the training data has never seen (not counting names,
   misspellings of known words and a trailing place, "... in Germany") -> `not_covered` with a career
   signal, `out_of_scope` without: the classifier
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,7 @@ UNGUARDED = frozenset({"greet", "goodbye", "thank", "bot_challenge", "affirm", "
 UNKNOWN_SHARE = 0.67  # chosen with scripts/measure_guard.py: 0.5 fired wrongly 7 times in 470, 0.67 twice
 TYPO_RATIO = 82.0  # a word this close to a known word is a misspelling of it, not an unknown word
 MIN_DOMAIN_WORD = 4
+MIN_DOMAIN_USES = 2  # a career word is used in at least this many career examples and in no other
 STATE_FILE = "topic_guard.json"
 GUARD_KEY = "topic_guard"  # in the parse result when the guard replaced the intent: {"from": <old intent>}
 _WORD = re.compile(r"[^\W\d_]+")
@@ -63,12 +65,16 @@ class GuardVocabulary:
     @classmethod
     def from_examples(cls, examples: Iterable[tuple[str, str]]) -> GuardVocabulary:
         """From (intent, text) training examples."""
-        known, topic, other = set(), set(), set()
+        known, topic, other = set(), Counter(), set()
         for intent, text in examples:
             words = {w.lower() for w in _WORD.findall(text)}
             known |= words
-            (other if intent in UNGUARDED else topic).update(words)
-        domain = {w for w in topic - other if w not in STOP_WORDS and len(w) >= MIN_DOMAIN_WORD}
+            if intent in UNGUARDED:
+                other |= words
+            else:
+                topic.update(words)
+        domain = {w for w, n in topic.items()
+                  if n >= MIN_DOMAIN_USES and w not in other and w not in STOP_WORDS and len(w) >= MIN_DOMAIN_WORD}
         return cls(known, domain)
 
     def is_unknown(self, word: str) -> bool:
@@ -93,12 +99,18 @@ def content_words(text: str, entities: list[dict[str, Any]]) -> list[str]:
     return out
 
 
+def career_signal(text: str, entities: list[dict[str, Any]], vocab: GuardVocabulary, words_needed: int) -> bool:
+    """True when the message names a knowledge-base thing or uses enough career-only words."""
+    if any(e.get("entity") != "language" for e in entities):
+        return True
+    return sum(w in vocab.domain for w in content_words(text, entities)) >= words_needed
+
+
 def guarded_intent(text: str, intent: str, entities: list[dict[str, Any]], vocab: GuardVocabulary) -> str | None:
     """The intent the guard puts instead of `intent` (None: leave it)."""
     if intent in (FALLBACK, OUT_OF_SCOPE):
-        words = content_words(text, entities)
-        signal = any(e.get("entity") != "language" for e in entities) or any(w in vocab.domain for w in words)
-        if signal:
+        # The classifier's "out of scope" is overruled only on clearer evidence than its "don't know".
+        if career_signal(text, entities, vocab, 1 if intent == FALLBACK else 2):
             return NOT_COVERED
         return OUT_OF_SCOPE if intent == FALLBACK else None
     if intent in UNGUARDED:
@@ -106,8 +118,7 @@ def guarded_intent(text: str, intent: str, entities: list[dict[str, Any]], vocab
     words = content_words(text, entities)
     unknown = [w for w in words if vocab.is_unknown(w)]
     if unknown and len(unknown) / len(words) >= UNKNOWN_SHARE:
-        signal = any(e.get("entity") != "language" for e in entities) or any(w in vocab.domain for w in words)
-        return NOT_COVERED if signal else OUT_OF_SCOPE
+        return NOT_COVERED if career_signal(text, entities, vocab, 1) else OUT_OF_SCOPE
     return None
 
 
