@@ -379,3 +379,86 @@ def mentors_with_area(session: Session, name: Name) -> list[m.Mentor]:
     """The available mentors who list `name` (a resolved KB name) among their areas."""
     return [x for x in mentors(session)
             if any(a.kind == name.kind and a.canonical == name.canonical for a in x.areas)]
+
+
+# ---------------------------------------------------------------- across topics
+# Keys of entries that answers tie together: MEM programs offer the specializations, the MBA pay premium
+# and the MEM's return on investment are market facts, and "the bachelor's degree" is the degree of that level.
+MEM_KEY = "MEM"
+MBA_KEY = "MBA"
+MBA_PREMIUM_FACT = "mba_premium"
+DEGREE_ROI_FACT = "roi"  # "Return on investment of an engineering management degree" (the MEM)
+BACHELOR_LEVEL = "bachelor"
+
+
+@_memoised
+def managed_by(session: Session, role_: m.Role) -> list[m.Role]:
+    """The roles that report to `role_` (the inverse of Role.reports_to), in data order."""
+    stmt = (select(m.Role).join(m.ReportingLine, m.ReportingLine.role_id == m.Role.id)
+            .where(m.ReportingLine.manager_id == role_.id).order_by(m.Role.position))
+    return list(session.scalars(stmt).unique())
+
+
+@_memoised
+def compared_with(session: Session, role_: m.Role) -> list[m.Role]:
+    """The roles `role_` has a stored side-by-side comparison with."""
+    stmt = select(m.Comparison).where((m.Comparison.left_role_id == role_.id)
+                                      | (m.Comparison.right_role_id == role_.id))
+    return [c.right_role if c.left_role_id == role_.id else c.left_role for c in session.scalars(stmt)]
+
+
+@_memoised
+def stored_pairs(session: Session) -> list[tuple[m.Role, m.Role]]:
+    """The role pairs the knowledge base has a side-by-side table for."""
+    return [(c.left_role, c.right_role) for c in session.scalars(select(m.Comparison).order_by(m.Comparison.id))]
+
+
+@_memoised
+def reachable_roles(session: Session, start: m.Role) -> list[m.Role]:
+    """Every role the transitions lead to from `start`, nearest first."""
+    out: dict[int, list[m.Role]] = {}
+    for t in transitions(session):
+        out.setdefault(t.from_role_id, []).append(t.to_role)
+    found: list[m.Role] = []
+    queue, seen = deque([start.id]), {start.id}
+    while queue:
+        for r in out.get(queue.popleft(), []):
+            if r.id not in seen:
+                seen.add(r.id)
+                found.append(r)
+                queue.append(r.id)
+    return found
+
+
+@_memoised
+def timed_transitions(session: Session) -> list[m.Transition]:
+    """The transitions the source gives a typical time for."""
+    return [t for t in transitions(session) if t.min_years is not None or t.max_years is not None]
+
+
+@_memoised
+def bachelor_degree(session: Session) -> m.Degree | None:
+    """The bachelor's degree entry of the knowledge base, if any."""
+    return next((d for d in degrees(session) if d.level == BACHELOR_LEVEL), None)
+
+
+@_memoised
+def mba_premium(session: Session, degrees_: tuple[m.Degree, ...]) -> m.MarketFact | None:
+    """The MBA pay-premium fact when one of `degrees_` is the MBA, else None."""
+    if any(d.key == MBA_KEY for d in degrees_):
+        return market_fact(session, MBA_PREMIUM_FACT)
+    return None
+
+
+@_memoised
+def degree_facts(session: Session, degree_: m.Degree) -> list[m.MarketFact]:
+    """The market facts about `degree_`: the MBA's pay premium, the MEM's return on investment."""
+    key = {MBA_KEY: MBA_PREMIUM_FACT, MEM_KEY: DEGREE_ROI_FACT}.get(degree_.key)
+    fact = market_fact(session, key) if key else None
+    return [fact] if fact is not None else []
+
+
+@_memoised
+def degree_specializations(session: Session, degree_: m.Degree) -> list[m.Specialization]:
+    """The specializations a degree opens (the MEM's program specializations)."""
+    return specializations(session) if degree_.key == MEM_KEY else []

@@ -1,5 +1,7 @@
-"""careerbot's custom actions. `rasa run actions --actions bot.actions` imports this package, which
-imports every topic module so that each action registers with the action server."""
+"""careerbot's custom actions. `rasa run actions --actions bot.actions` imports this package, which imports
+every topic module so that each action registers itself (with the action server, and in the registry of
+base.py that follow-ups and redirects read)."""
+from . import mentors, plan, profile  # noqa: F401  (registration: the career plan, profile and mentor actions)
 from .certifications import ActionShowCertifications
 from .comparisons import ActionCompare
 from .education import ActionShowEducation, ActionShowSkills

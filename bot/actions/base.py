@@ -33,7 +33,8 @@ from knowledge.db import shared_sessions
 
 from . import mentions
 from . import names as n
-from . import render
+from .buttons import button, role_buttons
+from .render.text import cap, cert_label, degree_label, render_unknown, unique
 
 logger = logging.getLogger(__name__)
 
@@ -213,31 +214,97 @@ class Context:
         return None
 
 
-def role_buttons(roles: Sequence[Any], intent: str, question: Callable[[str], str]) -> list[dict[str, str]]:
-    """One button per role, sending `intent` with that role."""
-    return [render.button(question(r.name), intent, {n.ROLE: r.name}) for r in roles]
+# ------------------------------------------------------------------ the registry
+#: action name -> the class providing it: every concrete action registers itself when its class is created
+ACTIONS: dict[str, type[Action]] = {}
+#: topic (value of the `topic` slot) -> the action answering it, for follow-ups ("and a director?")
+TOPICS: dict[str, type[KnowledgeAction]] = {}
+#: entity kind -> the action that usually answers about a thing of that kind
+FOR_KIND: dict[str, type[KnowledgeAction]] = {}
 
 
-class KnowledgeAction(Action, ABC):
-    """Base of the actions that answer from the knowledge base. Subclasses implement `answer`."""
+def _same_class(a: type, b: type) -> bool:
+    """True when `a` and `b` are the same class definition (one module imported twice, or reloaded)."""
+    return (a.__module__, a.__qualname__) == (b.__module__, b.__qualname__)
 
-    #: the topic this action answers (value of the `topic` slot)
-    topic: ClassVar[str | None] = None
-    #: the intent this action answers (for button payloads)
-    intent: ClassVar[str | None] = None
-    #: which "unknown thing" phrasings to check: kinds, and None for phrasings that imply no kind
-    mention_kinds: ClassVar[tuple[str | None, ...]] = ()
-    #: what to list when the user names an unknown thing of no particular kind
-    unknown_kind: ClassVar[str] = n.ROLE
+
+def register(cls: type[Action]) -> None:
+    """Record `cls` under its action name and, for a topic action, under its topic and the kind it answers.
+    A second class claiming a name, topic or kind is refused (TypeError) and nothing of it is recorded."""
+    own = vars(cls)
+    if not own.get("action_name"):
+        return  # an abstract base, or a subclass that reuses its parent's name
+    claims = [(ACTIONS, cls.action_name, "action name")]
+    if own.get("takes") is not None:
+        claims.append((TOPICS, cls.topic, "topic"))
+    if own.get("answers_kind"):
+        claims.append((FOR_KIND, cls.answers_kind, "entity kind"))
+    for table, key, what in claims:
+        old = table.get(key)
+        if old is not None and not _same_class(old, cls):
+            raise TypeError(f"{what} {key!r} is claimed by both {old.__qualname__} and {cls.__qualname__}")
+    for table, key, _ in claims:
+        table[key] = cls
+
+
+def topic_action(topic: str | None, sessions: SessionFactory | None = None) -> KnowledgeAction | None:
+    """The action answering `topic` (follow-ups re-answer it), or None for an unknown or missing topic."""
+    cls = TOPICS.get(topic) if isinstance(topic, str) else None
+    return cls(sessions) if cls else None
+
+
+def action_for_kind(kind: str, sessions: SessionFactory | None = None) -> KnowledgeAction | None:
+    """The action that usually answers about a thing of `kind`, or None for an unknown kind."""
+    cls = FOR_KIND.get(kind)
+    return cls(sessions) if cls else None
+
+
+class KnowledgeRun:
+    """What every careerbot action shares, the form's validation included: its name from one class
+    attribute, self-registration, the session per run, and the polite answer when anything fails."""
+
+    #: the action's name in the domain (from names.py); set on each concrete action
+    action_name: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        register(cls)
 
     def __init__(self, sessions: SessionFactory | None = None) -> None:
         """`sessions` makes a fresh database session per run; default: the process-wide caching sessions of
         knowledge.db.shared_sessions() (looked up on each run, so nothing touches the database at start-up)."""
         self._sessions = sessions
 
+    def name(self) -> str:
+        """The action's name in the domain."""
+        return self.action_name
+
     def _session(self) -> AbstractContextManager[Session]:
         """The session for one run: a fresh one from the injected factory, else the shared cached one."""
         return open_session(self._sessions)
+
+    def fail_politely(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        """Log the exception being handled and tell the user, politely, to try again (utter_kb_unavailable)."""
+        logger.exception("action %s failed on message %r", self.name(), (tracker.latest_message or {}).get("text"))
+        dispatcher.utter_message(response=n.UTTER_KB_UNAVAILABLE)
+        return []
+
+
+class KnowledgeAction(KnowledgeRun, Action, ABC):
+    """Base of the actions that answer from the knowledge base. Subclasses implement `answer`."""
+
+    #: the topic this action answers (value of the `topic` slot)
+    topic: ClassVar[str | None] = None
+    #: the entity kinds a follow-up on this topic takes; None: the topic is not re-answered by follow-ups
+    takes: ClassVar[tuple[str, ...] | None] = None
+    #: the entity kind this action answers by default ("tell me about PMP" -> the certifications action)
+    answers_kind: ClassVar[str | None] = None
+    #: the intent this action answers (for button payloads)
+    intent: ClassVar[str | None] = None
+    #: which "unknown thing" phrasings to check: kinds, and None for phrasings that imply no kind
+    mention_kinds: ClassVar[tuple[str | None, ...]] = ()
+    #: what to list when the user names an unknown thing of no particular kind
+    unknown_kind: ClassVar[str] = n.ROLE
 
     @abstractmethod
     def answer(self, ctx: Context) -> Reply:
@@ -250,10 +317,7 @@ class KnowledgeAction(Action, ABC):
                 ctx = Context(session, tracker)
                 reply = self.unknown_reply(ctx) or self.answer(ctx)
         except Exception:  # the user gets a polite message whatever went wrong; the log gets the details
-            logger.exception("action %s failed on message %r", self.name(),
-                             (tracker.latest_message or {}).get("text"))
-            dispatcher.utter_message(response=n.UTTER_KB_UNAVAILABLE)
-            return []
+            return self.fail_politely(dispatcher, tracker)
         for message in reply.messages:
             dispatcher.utter_message(text=message.text, buttons=message.buttons or None,
                                      response=message.response, **message.values)
@@ -288,8 +352,8 @@ class KnowledgeAction(Action, ABC):
         close = [t for t in close if t is not None]
         offered = close or (featured_roles(ctx.session) if kind == n.ROLE else known_things(ctx.session, kind))
         intent = self.intent or n.ASK_ROLE_DUTIES
-        buttons = [render.button(thing_label(kind, t), intent, {kind: thing_name(kind, t)}) for t in offered]
-        text = render.render_unknown(unknown.phrase, kind, known_things(ctx.session, kind),
+        buttons = [button(thing_label(kind, t), intent, {kind: thing_name(kind, t)}) for t in offered]
+        text = render_unknown(unknown.phrase, kind, known_things(ctx.session, kind),
                                      [thing_label(kind, t) if kind in (n.CERTIFICATION, n.DEGREE) else t.name
                                       for t in close])
         return Reply([Message(text=text, buttons=buttons[:6])], self.topic)
@@ -310,8 +374,6 @@ class KnowledgeAction(Action, ABC):
     def redirect(self, ctx: Context) -> Reply | None:
         """When the message names only things another action answers ("tell me about PMP" routed here),
         answer with that action; None when it names nothing else."""
-        from .followup import action_for_kind  # late import: followup imports every topic module
-
         for kind in ctx.named_kinds():
             action = action_for_kind(kind, self._sessions)
             if action is not None and type(action) is not type(self):
@@ -327,13 +389,13 @@ def thing_name(kind: str, thing: Any) -> str:
 def thing_label(kind: str, thing: Any) -> str:
     """How a knowledge-base object is shown on a button ('PMP (Project Management Professional)')."""
     if kind == n.CERTIFICATION:
-        return render.cert_label(thing)
+        return cert_label(thing)
     if kind == n.DEGREE:
-        return render.degree_label(thing)
-    return render.cap(thing.name)
+        return degree_label(thing)
+    return cap(thing.name)
 
 
 def unique_names(names: Sequence[q.Name]) -> list[str]:
     """Canonical names without repeats, in order."""
-    return render.unique(name.canonical for name in names)
+    return unique(name.canonical for name in names)
 

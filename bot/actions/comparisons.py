@@ -1,7 +1,6 @@
 """The comparison action: two roles (every row of a stored table, in the user's order) or two degrees."""
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from knowledge import models as m
@@ -9,26 +8,22 @@ from knowledge import queries as q
 
 from . import mentions
 from . import names as n
-from . import render
+from .buttons import button, compare_degrees_button
+from .render.comparisons import (
+    render_comparison, render_degree_comparison, render_role_contrast, render_same_thing)
+from .render.text import cap, degree_label, degree_short, unique, with_article
 from .base import Context, KnowledgeAction, Reply, Unknown
-from .education import compare_degrees_button, premium_for
-
-
-def stored_pairs(session: Session) -> list[tuple[m.Role, m.Role]]:
-    """The role pairs the knowledge base has a side-by-side table for."""
-    return [(c.left_role, c.right_role) for c in session.scalars(select(m.Comparison).order_by(m.Comparison.id))]
 
 
 class ActionCompare(KnowledgeAction):
     """Compare two roles or two degrees."""
 
     topic = n.TOPIC_COMPARE
+    takes = (n.ROLE, n.DEGREE)
     intent = n.COMPARE
     mention_kinds = (n.ROLE,)
 
-    def name(self) -> str:
-        """The action's name in the domain."""
-        return n.ACTION_COMPARE
+    action_name = n.ACTION_COMPARE
 
     def answer(self, ctx: Context) -> Reply:
         """Work out the two things to compare (message, then context) and compare them."""
@@ -42,8 +37,8 @@ class ActionCompare(KnowledgeAction):
                     if name is None:
                         other = next((x.kind for x in named if x is not None), n.ROLE)
                         return self.nothing_on(ctx, Unknown(side, other if other in (n.ROLE, n.DEGREE) else n.ROLE))
-                roles = render.unique([x.canonical for x in named if x.kind == n.ROLE] + roles)
-                degrees = render.unique([x.canonical for x in named if x.kind == n.DEGREE] + degrees)
+                roles = unique([x.canonical for x in named if x.kind == n.ROLE] + roles)
+                degrees = unique([x.canonical for x in named if x.kind == n.DEGREE] + degrees)
         if len(roles) == 1 and ctx.times_named.get(n.ROLE, 0) > 1:  # "EM vs engineering manager"
             roles = roles * 2
         if len(degrees) == 1 and ctx.times_named.get(n.DEGREE, 0) > 1:
@@ -54,7 +49,7 @@ class ActionCompare(KnowledgeAction):
                 roles = [remembered, roles[0]]
             else:
                 role = q.role(s, roles[0])
-                partners = [b if a.id == role.id else a for a, b in stored_pairs(s) if role.id in (a.id, b.id)]
+                partners = [b if a.id == role.id else a for a, b in q.stored_pairs(s) if role.id in (a.id, b.id)]
                 if partners:
                     roles = [role.name, partners[0].name]
         if len(degrees) == 1 and not roles:
@@ -65,31 +60,31 @@ class ActionCompare(KnowledgeAction):
             return self.roles(s, q.role(s, roles[0]), q.role(s, roles[1]))
         if len(degrees) >= 2 and len(roles) < 2:
             return self.degrees(s, q.degree(s, degrees[0]), q.degree(s, degrees[1]))
-        buttons = [render.button(f"{render.cap(a.name)} vs {b.name}", n.COMPARE, {n.ROLE: [a.name, b.name]})
-                   for a, b in stored_pairs(s)] + compare_degrees_button(s)
+        buttons = [button(f"{cap(a.name)} vs {b.name}", n.COMPARE, {n.ROLE: [a.name, b.name]})
+                   for a, b in q.stored_pairs(s)] + compare_degrees_button(s)
         return self.ask_which("two roles or two degrees", buttons)
 
     def roles(self, s: Session, a: m.Role, b: m.Role) -> Reply:
         """Two roles: the stored table in the user's order, else what the knowledge base knows of each."""
-        buttons = [render.button(f"What does {render.with_article(b.name)} do?", n.ASK_ROLE_DUTIES, {n.ROLE: b.name}),
-                   render.button(f"How do I become {render.with_article(b.name)}?", n.ASK_PATH, {n.ROLE: b.name})]
+        buttons = [button(f"What does {with_article(b.name)} do?", n.ASK_ROLE_DUTIES, {n.ROLE: b.name}),
+                   button(f"How do I become {with_article(b.name)}?", n.ASK_PATH, {n.ROLE: b.name})]
         if a.id == b.id:
-            return self.reply(f"Those are two names for the same role: **{a.name}**.", buttons, role=a.name)
+            return self.reply(render_same_thing(a.name, "role"), buttons, role=a.name)
         view = q.comparison(s, a, b)
         if view is not None:
-            text = render.render_comparison(a, b, view.comparison)
+            text = render_comparison(a, b, view.comparison)
         else:
             link = q.shortest_path(s, a, b) or q.shortest_path(s, b, a) or []
-            text = render.render_role_contrast(a, b, link)
+            text = render_role_contrast(a, b, link)
         return self.reply(text, buttons, role=b.name)
 
     def degrees(self, s: Session, a: m.Degree, b: m.Degree) -> Reply:
         """Two degrees side by side."""
         if a.id == b.id:
-            return self.reply(f"Those are two names for the same degree: **{render.degree_label(a)}**.",
+            return self.reply(render_same_thing(degree_label(a), "degree"),
                               degree=a.key)
-        text = render.render_degree_comparison(a, b, premium_for(s, [a, b]))
-        buttons = [render.button(f"What is {render.with_article(render.degree_short(d))}?", n.ASK_EDUCATION,
+        text = render_degree_comparison(a, b, q.mba_premium(s, (a, b)))
+        buttons = [button(f"What is {with_article(degree_short(d))}?", n.ASK_EDUCATION,
                                  {n.DEGREE: d.key}) for d in (a, b)]
-        buttons.append(render.button("What do engineering managers earn?", n.ASK_SALARY))
+        buttons.append(button("What do engineering managers earn?", n.ASK_SALARY))
         return self.reply(text, buttons, degree=b.key)

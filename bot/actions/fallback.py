@@ -10,7 +10,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from . import names as n
-from . import render
+from .base import KnowledgeRun
+from .buttons import button
+from .render.text import unique
 
 logger = logging.getLogger(__name__)
 
@@ -42,20 +44,18 @@ def likeliest_topics(intent_ranking: list[dict[str, Any]], limit: int = MAX_TOPI
     ranked = sorted((r for r in intent_ranking or [] if isinstance(r, dict)),
                     key=lambda r: r.get("confidence") or 0.0, reverse=True)
     out = [r.get("name") for r in ranked if r.get("name") in TOPIC_TITLES]
-    return render.unique(out)[:limit] or list(DEFAULT_TOPICS)[:limit]
+    return unique(out)[:limit] or list(DEFAULT_TOPICS)[:limit]
 
 
 def topic_buttons(intents: list[str], entities: dict[str, Any] | None = None) -> list[dict[str, str]]:
     """One button per intent, carrying the entities the message had."""
-    return [render.button(TOPIC_TITLES[i], i, entities) for i in intents if i in TOPIC_TITLES]
+    return [button(TOPIC_TITLES[i], i, entities) for i in intents if i in TOPIC_TITLES]
 
 
-class ActionOfferTopics(Action):
+class ActionOfferTopics(KnowledgeRun, Action):
     """"I'm not sure I understood" with buttons for the likeliest topics."""
 
-    def name(self) -> str:
-        """The action's name in the domain."""
-        return n.ACTION_OFFER_TOPICS
+    action_name = n.ACTION_OFFER_TOPICS
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         """Offer up to three topics from the message's intent ranking (never raises)."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 from knowledge import queries as q
 
 from . import names as n
-from . import render
+from .buttons import button, compare_degrees_button, mem_button
+from .render.market import render_outlook, render_salary
 from .base import Context, KnowledgeAction, Reply
-from .education import MBA_KEY, MBA_PREMIUM_FACT, MEM_KEY, compare_degrees_button
 
 # Keys of the market facts each answer shows, in order.
 SALARY_FACTS = ("average_salary", "salary_range")
@@ -15,21 +15,15 @@ OUTLOOK_FACTS = ("outlook", "roi")
 SALARY_ROLE = "engineering manager"
 
 
-def mem_button() -> dict[str, str]:
-    """'What is an MEM?'."""
-    return render.button(f"What is {render.with_article(MEM_KEY)}?", n.ASK_EDUCATION, {n.DEGREE: MEM_KEY})
-
-
 class ActionShowSalary(KnowledgeAction):
     """Salaries: average and range with source and year, the best-paying industries, the MBA premium."""
 
     topic = n.TOPIC_SALARY
+    takes = (n.ROLE, n.INDUSTRY)
     intent = n.ASK_SALARY
     mention_kinds = (n.ROLE,)
 
-    def name(self) -> str:
-        """The action's name in the domain."""
-        return n.ACTION_SHOW_SALARY
+    action_name = n.ACTION_SHOW_SALARY
 
     def answer(self, ctx: Context) -> Reply:
         """The salary facts; a note when the role in question is not the one the figures are about."""
@@ -40,11 +34,11 @@ class ActionShowSalary(KnowledgeAction):
         industry_name = ctx.first(n.INDUSTRY)
         industry = q.industry(s, industry_name) if industry_name else None
         facts = [f for f in (q.market_fact(s, key) for key in SALARY_FACTS) if f is not None]
-        premium = q.market_fact(s, MBA_PREMIUM_FACT) if q.degree(s, MBA_KEY) is not None else None
-        text = render.render_salary(facts, q.industries(s, "high"), q.industries(s, "competitive"), premium,
+        premium = q.market_fact(s, q.MBA_PREMIUM_FACT) if q.degree(s, q.MBA_KEY) is not None else None
+        text = render_salary(facts, q.industries(s, "high"), q.industries(s, "competitive"), premium,
                                     about, industry)
-        buttons = [render.button("What's the job outlook?", n.ASK_OUTLOOK)] + compare_degrees_button(s)
-        if q.degree(s, MEM_KEY) is not None:
+        buttons = [button("What's the job outlook?", n.ASK_OUTLOOK)] + compare_degrees_button(s)
+        if q.degree(s, q.MEM_KEY) is not None:
             buttons.append(mem_button())
         return self.reply(text, buttons, role=role_name, industry=industry.name if industry else None)
 
@@ -53,18 +47,17 @@ class ActionShowOutlook(KnowledgeAction):
     """The job outlook, return on investment and the employers named, with their source."""
 
     topic = n.TOPIC_OUTLOOK
+    takes = ()
     intent = n.ASK_OUTLOOK
 
-    def name(self) -> str:
-        """The action's name in the domain."""
-        return n.ACTION_SHOW_OUTLOOK
+    action_name = n.ACTION_SHOW_OUTLOOK
 
     def answer(self, ctx: Context) -> Reply:
         """The outlook facts and employers."""
         s = ctx.session
         facts = [f for f in (q.market_fact(s, key) for key in OUTLOOK_FACTS) if f is not None]
-        buttons = [render.button("What do engineering managers earn?", n.ASK_SALARY),
-                   render.button("Which specializations are there?", n.ASK_SPECIALIZATIONS)]
-        if q.degree(s, MEM_KEY) is not None:
+        buttons = [button("What do engineering managers earn?", n.ASK_SALARY),
+                   button("Which specializations are there?", n.ASK_SPECIALIZATIONS)]
+        if q.degree(s, q.MEM_KEY) is not None:
             buttons.append(mem_button())
-        return self.reply(render.render_outlook(facts, q.employers(s)), buttons)
+        return self.reply(render_outlook(facts, q.employers(s)), buttons)

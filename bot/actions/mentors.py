@@ -13,8 +13,10 @@ from knowledge import queries as q
 from knowledge.names import normalize_name
 
 from . import names as n
-from . import profile as p
-from . import render
+from .career import profile as p
+from .buttons import button
+from .render.mentors import render_mentor_intro, render_mentors, render_no_mentor_match
+from .render.text import join_names, unique, with_article, years_of_experience
 from .base import Context, KnowledgeAction, Message, Reply
 
 MAX_MENTORS = 3
@@ -44,9 +46,9 @@ def match_mentors(mentors: Sequence[m.Mentor], wanted: Wanted, limit: int = MAX_
             continue
         topics = [a.canonical for a in mentor.areas if (a.kind, a.canonical) in names]
         if mentor.role_id in role_ids:
-            rank, why = 0, f"works as {render.with_article(mentor.role.name)} today"
+            rank, why = 0, f"works as {with_article(mentor.role.name)} today"
         elif topics:
-            rank, why = 1, f"talks about {render.join_names(topics)}"
+            rank, why = 1, f"talks about {join_names(topics)}"
         elif mentor.role_id in near_ids:
             rank, why = 2, f"has made the move into {mentor.role.name}, a step on your way"
         else:
@@ -64,10 +66,10 @@ def intro_draft(mentor: m.Mentor, prof: p.Profile) -> str:
     """An intro message the user can send the mentor, with what they told about themselves."""
     about = []
     if prof.current is not None:
-        about.append(f"I'm {render.with_article(prof.current.name)}"
-                     + (f" with {render.years_of_experience(prof.years)}" if prof.years else ""))
+        about.append(f"I'm {with_article(prof.current.name)}"
+                     + (f" with {years_of_experience(prof.years)}" if prof.years else ""))
     if prof.target is not None:
-        about.append(f"I'm aiming to become {render.with_article(prof.target.name)}")
+        about.append(f"I'm aiming to become {with_article(prof.target.name)}")
     me = (". ".join(about) + ". ") if about else ""
     first = mentor.name.split()[0]
     return (f"Hi {first}, careerbot suggested you as a mentor. {me}Could we have a short chat about my "
@@ -76,43 +78,41 @@ def intro_draft(mentor: m.Mentor, prof: p.Profile) -> str:
 
 def mentor_buttons(matches: Sequence[tuple[m.Mentor, str]]) -> list[dict[str, str]]:
     """One 'Ask X for an intro' button per mentor."""
-    return [render.button(f"Ask {mentor.name} for an intro", p.REQUEST_MENTOR_INTRO, {p.MENTOR: mentor.slack_user_id})
+    return [button(f"Ask {mentor.name} for an intro", n.REQUEST_MENTOR_INTRO, {n.MENTOR: mentor.slack_user_id})
             for mentor, _ in matches]
 
 
 def role_choice_buttons(mentors: Sequence[m.Mentor]) -> list[dict[str, str]]:
     """One button per role the available mentors hold."""
-    roles = render.unique((x.role for x in mentors if x.availability != "unavailable"), key=lambda r: r.id)
-    return [render.button(f"A mentor who is {render.with_article(r.name)}", p.ASK_MENTOR, {n.ROLE: r.name})
+    roles = unique((x.role for x in mentors if x.availability != "unavailable"), key=lambda r: r.id)
+    return [button(f"A mentor who is {with_article(r.name)}", n.ASK_MENTOR, {n.ROLE: r.name})
             for r in roles]
 
 
 class ActionSuggestMentors(KnowledgeAction):
     """"Can I talk to a mentor?", "connect me with a director": up to three mentors, with intro buttons."""
 
-    topic = p.TOPIC_MENTORS
-    intent = p.ASK_MENTOR
+    topic = n.TOPIC_MENTORS
+    intent = n.ASK_MENTOR
 
-    def name(self) -> str:
-        """The action's name in the domain."""
-        return p.ACTION_SUGGEST_MENTORS
+    action_name = n.ACTION_SUGGEST_MENTORS
 
     def answer(self, ctx: Context) -> Reply:
         """Mentors for the role or topic the message names, else for the user's target role."""
         s = ctx.session
         everyone = q.mentors(s, include_unavailable=True)
         if not everyone:
-            return Reply([Message(text=render.render_no_mentor_directory())], self.topic)
+            return Reply([Message(response=n.UTTER_NO_MENTOR_DIRECTORY)], self.topic)
         wanted, subject = self.wanted(ctx)
         if wanted is None:
-            return Reply([Message(text=render.render_ask_mentor_subject(), buttons=role_choice_buttons(everyone))],
+            return Reply([Message(response=n.UTTER_ASK_MENTOR_SUBJECT, buttons=role_choice_buttons(everyone))],
                          self.topic)
         available = q.mentors(s)
         matches = match_mentors(available, wanted)
         if not matches:
-            return Reply([Message(text=render.render_no_mentor_match(subject, len(available)),
+            return Reply([Message(text=render_no_mentor_match(subject, len(available)),
                                   buttons=role_choice_buttons(everyone))], self.topic)
-        text = render.render_mentors(matches, on_slack(ctx.tracker), subject)
+        text = render_mentors(matches, on_slack(ctx.tracker), subject)
         slots = {n.ROLE: wanted.roles[0].name} if wanted.roles else {}
         return Reply([Message(text=text, buttons=mentor_buttons(matches))], self.topic, slots)
 
@@ -123,7 +123,7 @@ class ActionSuggestMentors(KnowledgeAction):
         roles = [r for r in (q.role(s, x) for x in ctx.names(n.ROLE)) if r is not None]
         areas = [q.Name(kind, x) for kind in _AREA_KINDS for x in ctx.names(kind)]
         if roles or areas:
-            subject = render.join_names([render.with_article(r.name) for r in roles] + [a.canonical for a in areas])
+            subject = join_names([with_article(r.name) for r in roles] + [a.canonical for a in areas])
             return Wanted(tuple(roles), tuple(areas)), subject
         prof = p.load_profile(s, ctx.tracker)
         if prof.target is None:
@@ -136,28 +136,27 @@ class ActionSuggestMentors(KnowledgeAction):
 class ActionRequestMentorIntro(KnowledgeAction):
     """The intro button: how to reach the mentor and a message to send them."""
 
-    topic = p.TOPIC_MENTORS
+    topic = n.TOPIC_MENTORS
 
-    def name(self) -> str:
-        """The action's name in the domain."""
-        return p.ACTION_REQUEST_MENTOR_INTRO
+    action_name = n.ACTION_REQUEST_MENTOR_INTRO
 
     def answer(self, ctx: Context) -> Reply:
         """The mentor named by the button (or by name in the text), or a polite 'not found'."""
         mentor = self.find(ctx)
         if mentor is None:
-            return Reply([Message(text=render.render_unknown_mentor())], self.topic)
+            return Reply([Message(response=n.UTTER_UNKNOWN_MENTOR)], self.topic)
         if mentor.availability == "unavailable":
-            return Reply([Message(text=render.render_mentor_unavailable(mentor))], self.topic)
+            return Reply([Message(response=n.UTTER_MENTOR_UNAVAILABLE, values={"mentor_name": mentor.name})],
+                         self.topic)
         draft = intro_draft(mentor, p.load_profile(ctx.session, ctx.tracker))
-        return Reply([Message(text=render.render_mentor_intro(mentor, on_slack(ctx.tracker), draft))], self.topic)
+        return Reply([Message(text=render_mentor_intro(mentor, on_slack(ctx.tracker), draft))], self.topic)
 
     @staticmethod
     def find(ctx: Context) -> m.Mentor | None:
         """The mentor the message names: the button's `mentor` entity (a Slack member ID), or a name typed."""
         message = ctx.tracker.latest_message or {}
         for e in message.get("entities") or []:
-            if isinstance(e, dict) and e.get("entity") == p.MENTOR and isinstance(e.get("value"), str):
+            if isinstance(e, dict) and e.get("entity") == n.MENTOR and isinstance(e.get("value"), str):
                 found = q.mentor(ctx.session, e["value"])
                 if found is not None:
                     return found

@@ -10,6 +10,16 @@ INDUSTRY = "industry"
 DISCIPLINE = "discipline"
 ENTITIES = (ROLE, CERTIFICATION, DEGREE, SPECIALIZATION, INDUSTRY, DISCIPLINE)
 
+# The user's career profile (slots the career-plan form fills, and the certifications they hold).
+CURRENT_ROLE = "current_role"
+YEARS_EXPERIENCE = "years_experience"
+TARGET_ROLE = "target_role"
+CERTIFICATIONS_HELD = "certifications_held"
+REQUESTED_SLOT = "requested_slot"
+PLAN_SLOTS = (CURRENT_ROLE, YEARS_EXPERIENCE, TARGET_ROLE, DISCIPLINE)  # what the form collects, in order
+PROFILE_SLOTS = PLAN_SLOTS + (CERTIFICATIONS_HELD,)
+MENTOR = "mentor"  # entity carried by the intro button: the mentor's Slack member ID
+
 # Slot naming the topic of the last answer, so bare follow-ups ("and a director?") reuse it.
 TOPIC = "topic"
 
@@ -28,6 +38,9 @@ TOPIC_OUTLOOK = "outlook"
 TOPIC_SPECIALIZATIONS = "specializations"
 TOPIC_INDUSTRIES = "industries"
 TOPIC_DISCIPLINE = "discipline_moves"
+TOPIC_PLAN = "career_plan"
+TOPIC_PROFILE = "profile"
+TOPIC_MENTORS = "mentors"
 
 # Intents.
 GREET = "greet"
@@ -52,6 +65,12 @@ ASK_SPECIALIZATIONS = "ask_specializations"
 ASK_INDUSTRIES = "ask_industries"
 ASK_DISCIPLINE_MOVES = "ask_discipline_moves"
 INFORM = "inform"
+ASK_CAREER_PLAN = "ask_career_plan"
+TELL_PROFILE = "tell_profile"
+FORGET_PROFILE = "forget_profile"
+STOP = "stop"
+ASK_MENTOR = "ask_mentor"
+REQUEST_MENTOR_INTRO = "request_mentor_intro"
 
 # Custom actions (action name -> answered intent).
 ACTION_SHOW_PATH = "action_show_path"
@@ -70,8 +89,41 @@ ACTION_SHOW_INDUSTRIES = "action_show_industries"
 ACTION_SHOW_DISCIPLINE_MOVES = "action_show_discipline_moves"
 ACTION_ANSWER_FOLLOWUP = "action_answer_followup"
 ACTION_OFFER_TOPICS = "action_offer_topics"
+ACTION_SHOW_CAREER_PLAN = "action_show_career_plan"
+ACTION_ASK_CURRENT_ROLE = "action_ask_current_role"
+ACTION_ASK_TARGET_ROLE = "action_ask_target_role"
+ACTION_ASK_DISCIPLINE = "action_ask_discipline"
+ACTION_REMEMBER_PROFILE = "action_remember_profile"
+ACTION_FORGET_PROFILE = "action_forget_profile"
+ACTION_SUGGEST_MENTORS = "action_suggest_mentors"
+ACTION_REQUEST_MENTOR_INTRO = "action_request_mentor_intro"
+# The career-plan, profile and mentor actions (bot/actions/plan.py, profile.py, mentors.py); the others answer
+# a topic from the knowledge base.
+CAREER_ACTIONS = (ACTION_SHOW_CAREER_PLAN, ACTION_ASK_CURRENT_ROLE, ACTION_ASK_TARGET_ROLE, ACTION_ASK_DISCIPLINE,
+                  ACTION_REMEMBER_PROFILE, ACTION_FORGET_PROFILE, ACTION_SUGGEST_MENTORS, ACTION_REQUEST_MENTOR_INTRO)
+
+# The career-plan form and its validation action.
+CAREER_PLAN_FORM = "career_plan_form"
+VALIDATE_CAREER_PLAN_FORM = "validate_career_plan_form"
 
 # Responses in bot/domain.yml that the custom actions utter (fixed wording; the actions fill the placeholders).
 UTTER_KB_UNAVAILABLE = "utter_kb_unavailable"
 UTTER_ASK_WHICH = "utter_ask_which"
 UTTER_OFFER_TOPICS = "utter_offer_topics"
+UTTER_ASK_YEARS_EXPERIENCE = "utter_ask_years_experience"
+UTTER_FORM_CURRENT_ROLE = "utter_form_current_role"
+UTTER_FORM_CURRENT_ROLE_NO_EXAMPLE = "utter_form_current_role_no_example"
+UTTER_FORM_TARGET_ROLE_FROM = "utter_form_target_role_from"
+UTTER_FORM_TARGET_ROLE = "utter_form_target_role"
+UTTER_FORM_DISCIPLINE = "utter_form_discipline"
+UTTER_FORM_BAD_YEARS = "utter_form_bad_years"
+UTTER_FORM_OTHER_DISCIPLINE = "utter_form_other_discipline"
+UTTER_FORM_UNKNOWN_DISCIPLINE = "utter_form_unknown_discipline"
+UTTER_PLAN_MISSING = "utter_plan_missing"
+UTTER_PROFILE_NOT_UNDERSTOOD = "utter_profile_not_understood"
+UTTER_PROFILE_NOTHING_TO_FORGET = "utter_profile_nothing_to_forget"
+UTTER_PROFILE_FORGOTTEN = "utter_profile_forgotten"
+UTTER_NO_MENTOR_DIRECTORY = "utter_no_mentor_directory"
+UTTER_ASK_MENTOR_SUBJECT = "utter_ask_mentor_subject"
+UTTER_UNKNOWN_MENTOR = "utter_unknown_mentor"
+UTTER_MENTOR_UNAVAILABLE = "utter_mentor_unavailable"

@@ -10,21 +10,13 @@ from knowledge import queries as q
 
 from . import mentions
 from . import names as n
-from . import render
-from .base import Context, KnowledgeAction, Reply, featured_roles, role_buttons
-
-BACHELOR_LEVEL = "bachelor"
-
-
-def bachelor_degree(session: Session) -> m.Degree | None:
-    """The bachelor's degree entry of the knowledge base, if any."""
-    return next((d for d in q.degrees(session) if d.level == BACHELOR_LEVEL), None)
-
-
-def timed_transitions(session: Session) -> list[m.Transition]:
-    """The transitions the source gives a typical time for."""
-    return [t for t in q.transitions(session) if t.min_years is not None or t.max_years is not None]
-
+from .buttons import button, role_buttons
+from .render.paths import (
+    render_certification_duration,
+    render_degree_duration, render_entry_role, render_next_roles, render_no_way_in, render_path,
+    render_role_duration, render_start)
+from .render.text import degree_short, with_article
+from .base import Context, KnowledgeAction, Reply, featured_roles
 
 def is_entry_level(role: m.Role) -> bool:
     """True for roles named at the entry stage."""
@@ -34,26 +26,25 @@ def is_entry_level(role: m.Role) -> bool:
 def path_buttons(role_name: str) -> list[dict[str, str]]:
     """The natural next questions after a path answer."""
     entity = {n.ROLE: role_name}
-    return [render.button(f"What does {render.with_article(role_name)} do?", n.ASK_ROLE_DUTIES, entity),
-            render.button("Which certifications help?", n.ASK_CERTIFICATIONS, entity),
-            render.button("How long does it take?", n.ASK_DURATION, entity)]
+    return [button(f"What does {with_article(role_name)} do?", n.ASK_ROLE_DUTIES, entity),
+            button("Which certifications help?", n.ASK_CERTIFICATIONS, entity),
+            button("How long does it take?", n.ASK_DURATION, entity)]
 
 
 def ask_role_buttons(session: Session) -> list[dict[str, str]]:
     """'How do I become an engineering manager?'... for the featured roles."""
-    return role_buttons(featured_roles(session), n.ASK_PATH, lambda r: f"How do I become {render.with_article(r)}?")
+    return role_buttons(featured_roles(session), n.ASK_PATH, lambda r: f"How do I become {with_article(r)}?")
 
 
 class ActionShowPath(KnowledgeAction):
     """How to get to a role: the shortest ladder, time per step and what helps; or where to start."""
 
     topic = n.TOPIC_PATH
+    takes = (n.ROLE,)
     intent = n.ASK_PATH
     mention_kinds = (n.ROLE,)
 
-    def name(self) -> str:
-        """The action's name in the domain."""
-        return n.ACTION_SHOW_PATH
+    action_name = n.ACTION_SHOW_PATH
 
     def answer(self, ctx: Context) -> Reply:
         """The path to the role named (or remembered), the starting point, or a question back."""
@@ -75,12 +66,12 @@ class ActionShowPath(KnowledgeAction):
         if ladder:
             last_from = ladder[-1].from_role_id
             other = [t.from_role for t in q.ways_in(s, role) if t.from_role_id != last_from]
-            text = render.render_path(role, ladder, other, timed_transitions(s))
+            text = render_path(role, ladder, other, q.timed_transitions(s))
         elif is_entry_level(role):
-            text = render.render_entry_role(role, bachelor_degree(s), q.skills(s, "entry"),
+            text = render_entry_role(role, q.bachelor_degree(s), q.skills(s, "entry"),
                                             q.certifications(s, "entry"), q.next_steps(s, role), q.ways_in(s, role))
         else:
-            text = render.render_no_way_in(role, q.specializations_for_role(s, role))
+            text = render_no_way_in(role, q.specializations_for_role(s, role))
         return self.reply(text, path_buttons(role.name), role=role.name)
 
     def start(self, s: Session) -> Reply:
@@ -88,23 +79,22 @@ class ActionShowPath(KnowledgeAction):
         entry = q.roles(s, "entry")
         only_entry = [r for r in entry if r.stage_names == ["entry"]]
         moves = [t for r in only_entry for t in q.next_steps(s, r)]
-        text = render.render_start(entry, bachelor_degree(s), q.skills(s, "entry"), q.certifications(s, "entry"),
+        text = render_start(entry, q.bachelor_degree(s), q.skills(s, "entry"), q.certifications(s, "entry"),
                                    moves)
         return self.reply(text, ask_role_buttons(s)[:2] + [
-            render.button("Which bachelor's degree?", n.ASK_EDUCATION, {n.DEGREE: d.key})
-            for d in [bachelor_degree(s)] if d is not None])
+            button("Which bachelor's degree?", n.ASK_EDUCATION, {n.DEGREE: d.key})
+            for d in [q.bachelor_degree(s)] if d is not None])
 
 
 class ActionShowDuration(KnowledgeAction):
     """How long it takes: the time per step to a role, or how long a degree takes."""
 
     topic = n.TOPIC_DURATION
+    takes = (n.ROLE, n.DEGREE)
     intent = n.ASK_DURATION
     mention_kinds = (n.ROLE,)
 
-    def name(self) -> str:
-        """The action's name in the domain."""
-        return n.ACTION_SHOW_DURATION
+    action_name = n.ACTION_SHOW_DURATION
 
     def answer(self, ctx: Context) -> Reply:
         """Time to the role or degree named, else the one in context, else a question back."""
@@ -114,8 +104,7 @@ class ActionShowDuration(KnowledgeAction):
             cert = ctx.first(n.CERTIFICATION)
             if cert is not None:
                 c = q.certification(s, cert)
-                return self.reply(f"The knowledge base gives no typical time for earning {c.abbreviation}.\n\n"
-                                  + render.render_certification(c), certification=c.abbreviation)
+                return self.reply(render_certification_duration(c), certification=c.abbreviation)
             last_topic = ctx.tracker.get_slot(n.TOPIC)
             remembered_role, remembered_degree = ctx.slot(n.ROLE), ctx.slot(n.DEGREE)
             if remembered_degree and (last_topic in (n.TOPIC_EDUCATION, n.TOPIC_COMPARE) or not remembered_role):
@@ -127,39 +116,38 @@ class ActionShowDuration(KnowledgeAction):
         if degree_key is not None:
             return self.for_degree(q.degree(s, degree_key))
         mem = [d for d in q.degrees(s) if d.min_years is not None or d.max_years is not None]
-        buttons = [render.button(f"How long to become {render.with_article(r.name)}?", n.ASK_DURATION,
+        buttons = [button(f"How long to become {with_article(r.name)}?", n.ASK_DURATION,
                                  {n.ROLE: r.name}) for r in featured_roles(s)[:2]]
-        buttons += [render.button(f"How long does {render.with_article(render.degree_short(d))} take?",
+        buttons += [button(f"How long does {with_article(degree_short(d))} take?",
                                   n.ASK_DURATION, {n.DEGREE: d.key}) for d in mem[:1]]
         return self.ask_which("career step or degree", buttons)
 
     def for_role(self, s: Session, role: m.Role) -> Reply:
         """Time per step on the way to `role`."""
         ladder = q.ladder_to(s, role)
-        text = render.render_role_duration(role, ladder, not ladder and is_entry_level(role),
-                                           q.next_steps(s, role), timed_transitions(s))
-        buttons = [render.button(f"How do I become {render.with_article(role.name)}?", n.ASK_PATH, {n.ROLE: role.name}),
-                   render.button("Which certifications help?", n.ASK_CERTIFICATIONS, {n.ROLE: role.name})]
+        text = render_role_duration(role, ladder, not ladder and is_entry_level(role),
+                                           q.next_steps(s, role), q.timed_transitions(s))
+        buttons = [button(f"How do I become {with_article(role.name)}?", n.ASK_PATH, {n.ROLE: role.name}),
+                   button("Which certifications help?", n.ASK_CERTIFICATIONS, {n.ROLE: role.name})]
         return self.reply(text, buttons, role=role.name)
 
     def for_degree(self, degree: m.Degree) -> Reply:
         """How long `degree` takes."""
-        short = render.degree_short(degree)
-        buttons = [render.button(f"What does {render.with_article(short)} teach?", n.ASK_EDUCATION,
+        short = degree_short(degree)
+        buttons = [button(f"What does {with_article(short)} teach?", n.ASK_EDUCATION,
                                  {n.DEGREE: degree.key})]
-        return self.reply(render.render_degree_duration(degree), buttons, degree=degree.key)
+        return self.reply(render_degree_duration(degree), buttons, degree=degree.key)
 
 
 class ActionShowNextRoles(KnowledgeAction):
     """What comes after a role."""
 
     topic = n.TOPIC_NEXT
+    takes = (n.ROLE,)
     intent = n.ASK_NEXT_ROLE
     mention_kinds = (n.ROLE, None)
 
-    def name(self) -> str:
-        """The action's name in the domain."""
-        return n.ACTION_SHOW_NEXT_ROLES
+    action_name = n.ACTION_SHOW_NEXT_ROLES
 
     def answer(self, ctx: Context) -> Reply:
         """The next steps after the role named (or remembered), or a question back."""
@@ -168,12 +156,12 @@ class ActionShowNextRoles(KnowledgeAction):
             return role
         steps = q.next_steps(ctx.session, role)
         buttons: list[dict[str, Any]] = [
-            render.button(f"What does {render.with_article(t.to_role.name)} do?", n.ASK_ROLE_DUTIES,
+            button(f"What does {with_article(t.to_role.name)} do?", n.ASK_ROLE_DUTIES,
                           {n.ROLE: t.to_role.name}) for t in steps[:2]]
         if steps:
-            buttons.append(render.button(f"How do I become {render.with_article(steps[0].to_role.name)}?",
+            buttons.append(button(f"How do I become {with_article(steps[0].to_role.name)}?",
                                          n.ASK_PATH, {n.ROLE: steps[0].to_role.name}))
         else:
-            buttons.append(render.button(f"What does {render.with_article(role.name)} do?", n.ASK_ROLE_DUTIES,
+            buttons.append(button(f"What does {with_article(role.name)} do?", n.ASK_ROLE_DUTIES,
                                          {n.ROLE: role.name}))
-        return self.reply(render.render_next_roles(role, steps), buttons, role=role.name)
+        return self.reply(render_next_roles(role, steps), buttons, role=role.name)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from action_helpers import Answer, run, tracker
+from tests.support.builders import Answer, run, tracker
 
 
 @pytest.fixture()

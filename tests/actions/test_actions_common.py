@@ -17,9 +17,9 @@ from bot.actions import names as n
 from bot.actions.base import KnowledgeAction
 from knowledge import models as m
 
-from action_helpers import DOMAIN_FILE, domain, run, tracker
+from tests.support.builders import DOMAIN_FILE, domain, run, tracker
 
-ACTION_NAMES = sorted(v for k, v in vars(n).items() if k.startswith("ACTION_"))
+ACTION_NAMES = sorted(v for k, v in vars(n).items() if k.startswith("ACTION_") and v not in n.CAREER_ACTIONS)
 KB_ACTIONS = [getattr(actions, name) for name in actions.__all__
               if issubclass(getattr(actions, name), KnowledgeAction)]
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from bot.actions import ActionShowEducation, ActionShowSkills
 from bot.actions import names as n
-from bot.actions.render import decap
+from bot.actions.render.text import decap
 from knowledge import queries as q
 
 

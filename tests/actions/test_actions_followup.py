@@ -4,7 +4,7 @@ from __future__ import annotations
 from bot.actions import ActionAnswerFollowup, ActionOfferTopics
 from bot.actions import names as n
 
-from action_helpers import run, tracker
+from tests.support.builders import run, tracker
 
 
 def test_followup_reanswers_the_path_topic_with_the_new_role(ask):

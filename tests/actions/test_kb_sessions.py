@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 
-from action_helpers import run, tracker
+from tests.support.builders import run, tracker
 from bot import actions
 from bot.actions import names as n
 from knowledge import db

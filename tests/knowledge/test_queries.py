@@ -228,3 +228,68 @@ def test_lookup_returns_the_right_kind_of_thing(kb, text, model, attr, value):
 
 def test_lookup_unknown_is_none(kb):
     assert q.lookup(kb, "quantum plumber") is None
+
+
+# ---------------------------------------------------------------- queries moved in from the action modules
+def test_managed_by_is_the_inverse_of_reports_to(kb):
+    assert [r.name for r in q.managed_by(kb, q.role(kb, "engineering director"))] == ["engineering manager"]
+    assert [r.name for r in q.managed_by(kb, q.role(kb, "VP of engineering"))] == \
+        ["engineering manager", "engineering director"]
+    assert q.managed_by(kb, q.role(kb, "project engineer")) == []
+
+
+def test_compared_with_and_stored_pairs(kb):
+    em, ed = q.role(kb, "engineering manager"), q.role(kb, "engineering director")
+    assert q.compared_with(kb, em) == [ed]
+    assert q.compared_with(kb, ed) == [em]
+    assert q.compared_with(kb, q.role(kb, "VP of engineering")) == []
+    assert q.stored_pairs(kb) == [(em, ed)]
+
+
+def test_reachable_roles_nearest_first(kb):
+    names = [r.name for r in q.reachable_roles(kb, q.role(kb, "engineering director"))]
+    assert names == ["VP of engineering", "chief technology officer"]
+    from_pe = [r.name for r in q.reachable_roles(kb, q.role(kb, "project engineer"))]
+    assert from_pe[0] == "project manager" and from_pe[-1] == "chief technology officer"
+    assert "project engineer" not in from_pe
+    assert q.reachable_roles(kb, q.role(kb, "chief technology officer")) == []
+
+
+def test_timed_transitions_are_those_with_a_time(kb):
+    timed = q.timed_transitions(kb)
+    assert timed and all(t.min_years is not None or t.max_years is not None for t in timed)
+    assert len(timed) == sum(1 for t in q.transitions(kb) if t.min_years is not None or t.max_years is not None)
+
+
+def test_degree_helpers(kb):
+    mba, mem = q.degree(kb, q.MBA_KEY), q.degree(kb, q.MEM_KEY)
+    assert q.bachelor_degree(kb).level == q.BACHELOR_LEVEL
+    assert q.mba_premium(kb, (mem, mba)).key == q.MBA_PREMIUM_FACT
+    assert q.mba_premium(kb, (mem,)) is None
+    assert [f.key for f in q.degree_facts(kb, mba)] == [q.MBA_PREMIUM_FACT]
+    assert [f.key for f in q.degree_facts(kb, mem)] == [q.DEGREE_ROI_FACT]
+    assert q.degree_facts(kb, q.bachelor_degree(kb)) == []
+    assert q.degree_specializations(kb, mem) == q.specializations(kb) and q.degree_specializations(kb, mba) == []
+
+
+def test_moved_queries_are_memoised_in_a_caching_session(kb_engine, kb_sessions):
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    event.listen(kb_engine, "before_cursor_execute", record)
+    try:
+        with kb_sessions() as s:
+            q.enable_cache(s)
+            ed = q.role(s, "engineering director")
+            calls = [lambda: q.managed_by(s, ed), lambda: q.compared_with(s, ed), lambda: q.stored_pairs(s),
+                     lambda: q.reachable_roles(s, ed), lambda: q.timed_transitions(s), lambda: q.bachelor_degree(s)]
+            first = [call() for call in calls]
+            seen.clear()
+            assert [call() for call in calls] == first
+            assert seen == []
+    finally:
+        event.remove(kb_engine, "before_cursor_execute", record)

@@ -4,14 +4,14 @@ from __future__ import annotations
 import pytest
 
 from bot.actions.plan import ValidateCareerPlanForm
-from plan_helpers import Answer, run, tracker
+from tests.support.builders import Answer, run, tracker
 
 
 @pytest.fixture()
 def ask(kb_sessions):
     """ask(ActionClass, text, intent, entities=[(kind, value)], slots={}, channel='rest') -> Answer."""
     def _ask(cls, text: str, intent: str, entities=(), slots=None, channel: str = "rest") -> Answer:
-        return run(cls(kb_sessions), tracker(text, intent, list(entities), slots, channel))
+        return run(cls(kb_sessions), tracker(text, intent, list(entities), slots, channel=channel))
     return _ask
 
 

@@ -11,11 +11,10 @@ from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from bot.actions import names as n
-from bot.actions import profile as p
 from bot.actions.mentors import ActionRequestMentorIntro, ActionSuggestMentors, Wanted, match_mentors
 from knowledge import queries as q
 from knowledge.loader import DATA_DIR, KnowledgeError, load, read_files
-from plan_helpers import run, tracker
+from tests.support.builders import run, tracker
 
 MENTORS = DATA_DIR / "mentors.yml"
 
@@ -117,7 +116,7 @@ def test_roles_on_the_way_are_a_weaker_match(kb):
 
 # ------------------------------------------------------------------ actions
 def test_connect_me_with_a_director_on_slack_mentions_them(ask):
-    answer = ask(ActionSuggestMentors, "connect me with a director", p.ASK_MENTOR, [(n.ROLE, "director")],
+    answer = ask(ActionSuggestMentors, "connect me with a director", n.ASK_MENTOR, [(n.ROLE, "director")],
                  channel="slack")
     assert answer.text.startswith("Mentors for an engineering director:\n- <@U0EXAMPLE1> — an engineering director;")
     assert "<@U0EXAMPLE4>" in answer.text and "<@U0EXAMPLE3>" in answer.text
@@ -128,27 +127,27 @@ def test_connect_me_with_a_director_on_slack_mentions_them(ask):
 
 
 def test_elsewhere_mentors_are_named_and_the_way_to_reach_them_is_said(ask):
-    answer = ask(ActionSuggestMentors, "connect me with a director", p.ASK_MENTOR, [(n.ROLE, "director")])
+    answer = ask(ActionSuggestMentors, "connect me with a director", n.ASK_MENTOR, [(n.ROLE, "director")])
     assert "<@" not in answer.text
     assert "- **Alex Example** — an engineering director; works as an engineering director today." in answer.text
     assert "They're on Slack: press a button for their member ID and an intro message to send them." in answer.text
 
 
 def test_the_target_role_in_the_profile_picks_the_mentors(ask):
-    answer = ask(ActionSuggestMentors, "can I talk to a mentor?", p.ASK_MENTOR,
-                 slots={p.CURRENT_ROLE: "project engineer", p.TARGET_ROLE: "VP of engineering"})
+    answer = ask(ActionSuggestMentors, "can I talk to a mentor?", n.ASK_MENTOR,
+                 slots={n.CURRENT_ROLE: "project engineer", n.TARGET_ROLE: "VP of engineering"})
     assert answer.text.startswith("Mentors for your goal, VP of engineering:\n- **Robin Placeholder** — a VP of "
                                   "engineering; works as a VP of engineering today.")
     assert len(answer.buttons) <= 3
 
 
 def test_a_topic_named_picks_mentors_who_talk_about_it(ask):
-    answer = ask(ActionSuggestMentors, "any mentor for PMP?", p.ASK_MENTOR, [(n.CERTIFICATION, "PMP")])
+    answer = ask(ActionSuggestMentors, "any mentor for PMP?", n.ASK_MENTOR, [(n.CERTIFICATION, "PMP")])
     assert answer.text.startswith("Mentors for PMP:\n- **Sam Sample** — an engineering manager; talks about PMP.")
 
 
 def test_nothing_to_go_on_asks_which_role(ask):
-    answer = ask(ActionSuggestMentors, "can I talk to a mentor?", p.ASK_MENTOR)
+    answer = ask(ActionSuggestMentors, "can I talk to a mentor?", n.ASK_MENTOR)
     assert answer.text.startswith("Which role should your mentor have?")
     titles = [b["title"] for b in answer.buttons]
     assert "A mentor who is an engineering director" in titles
@@ -156,22 +155,22 @@ def test_nothing_to_go_on_asks_which_role(ask):
 
 
 def test_no_match_says_so(ask):
-    answer = ask(ActionSuggestMentors, "connect me with a staff engineer", p.ASK_MENTOR,
+    answer = ask(ActionSuggestMentors, "connect me with a staff engineer", n.ASK_MENTOR,
                  [(n.ROLE, "staff engineer")])
     assert answer.text.startswith("None of the 4 available mentors in the directory matches a staff engineer.")
 
 
 def test_no_directory_says_so(data):
     (data / "mentors.yml").unlink()
-    answer = run(ActionSuggestMentors(sessions_over(data)), tracker("can I talk to a mentor?", p.ASK_MENTOR))
+    answer = run(ActionSuggestMentors(sessions_over(data)), tracker("can I talk to a mentor?", n.ASK_MENTOR))
     assert answer.text.startswith("There's no mentor directory set up, so I can't connect you with a person.")
     assert answer.buttons == []
 
 
 def test_intro_on_slack_mentions_the_mentor_and_drafts_a_message(ask):
-    answer = ask(ActionRequestMentorIntro, '/request_mentor_intro{"mentor": "U0EXAMPLE1"}', p.REQUEST_MENTOR_INTRO,
-                 [(p.MENTOR, "U0EXAMPLE1")], slots={p.CURRENT_ROLE: "project engineer", p.YEARS_EXPERIENCE: 4,
-                                                   p.TARGET_ROLE: "engineering director"}, channel="slack")
+    answer = ask(ActionRequestMentorIntro, '/request_mentor_intro{"mentor": "U0EXAMPLE1"}', n.REQUEST_MENTOR_INTRO,
+                 [(n.MENTOR, "U0EXAMPLE1")], slots={n.CURRENT_ROLE: "project engineer", n.YEARS_EXPERIENCE: 4,
+                                                   n.TARGET_ROLE: "engineering director"}, channel="slack")
     assert answer.text.startswith("Here's <@U0EXAMPLE1>: send them a direct message on Slack.")
     assert ("> Hi Alex, careerbot suggested you as a mentor. I'm a project engineer with 4 years of experience. "
             "I'm aiming to become an engineering director. Could we have a short chat") in answer.text
@@ -179,15 +178,15 @@ def test_intro_on_slack_mentions_the_mentor_and_drafts_a_message(ask):
 
 
 def test_intro_elsewhere_gives_the_member_id(ask):
-    answer = ask(ActionRequestMentorIntro, '/request_mentor_intro{"mentor": "U0EXAMPLE2"}', p.REQUEST_MENTOR_INTRO,
-                 [(p.MENTOR, "U0EXAMPLE2")])
+    answer = ask(ActionRequestMentorIntro, '/request_mentor_intro{"mentor": "U0EXAMPLE2"}', n.REQUEST_MENTOR_INTRO,
+                 [(n.MENTOR, "U0EXAMPLE2")])
     assert answer.text.startswith("Sam Sample is on Slack (member ID U0EXAMPLE2): find them by name in Slack")
     assert "They usually take mentoring chats: Wednesday mornings." in answer.text
 
 
 def test_intro_to_nobody_or_to_an_unavailable_mentor(ask):
-    unknown = ask(ActionRequestMentorIntro, "introduce me", p.REQUEST_MENTOR_INTRO, [(p.MENTOR, "U0NOBODY")])
+    unknown = ask(ActionRequestMentorIntro, "introduce me", n.REQUEST_MENTOR_INTRO, [(n.MENTOR, "U0NOBODY")])
     assert unknown.text.startswith("I can't find that mentor in the directory.")
-    away = ask(ActionRequestMentorIntro, "introduce me to Casey Mockup", p.REQUEST_MENTOR_INTRO)
+    away = ask(ActionRequestMentorIntro, "introduce me to Casey Mockup", n.REQUEST_MENTOR_INTRO)
     assert away.text == ("Casey Mockup isn't taking mentoring chats at the moment. Ask me for a mentor to see who "
                          "is.")

@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
-from bot.actions import plan as pl
-from bot.actions import render
+from bot.actions.career import plan as pl
+from bot.actions.render import plan as plan_render
+from bot.actions.render import text as text_render
 from knowledge import models as m
 from knowledge import queries as q
 from knowledge.loader import DATA_DIR, create_schema, load
@@ -57,7 +58,7 @@ def role(s: Session, name: str) -> m.Role:
 
 
 def names(plan: pl.CareerPlan) -> list[str]:
-    return [render.step_label(step.transition) for step in plan.steps]
+    return [text_render.step_label(step.transition) for step in plan.steps]
 
 
 def test_direct_step(g):
@@ -82,7 +83,7 @@ def test_held_certifications_are_left_out_of_every_step(g):
     plan = pl.plan_for(g, role(g, "junior"), role(g, "chief"), held=held)
     assert [[c.abbreviation for c in step.certifications] for step in plan.steps] == [["CA"], [], []]
     assert [[c.abbreviation for c in step.held] for step in plan.steps] == [["CB"], [], ["CB"]]
-    text = render.render_career_plan(plan)
+    text = plan_render.render_career_plan(plan)
     assert "Certifications: CA (Cert A)" in text and "Already done: you hold CB" in text
     assert "you hold CB" in text.splitlines()[1]
 
@@ -90,8 +91,8 @@ def test_held_certifications_are_left_out_of_every_step(g):
 def test_unreachable_target_is_said_honestly(g):
     plan = pl.plan_for(g, role(g, "island"), role(g, "chief"))
     assert plan.status == pl.NO_ROUTE and plan.steps == ()
-    assert render.ladder_label(plan.ladder) == "lead → head → chief"  # 'lead' is an entry-level role too
-    text = render.render_career_plan(plan)
+    assert text_render.ladder_label(plan.ladder) == "lead → head → chief"  # 'lead' is an entry-level role too
+    text = plan_render.render_career_plan(plan)
     assert text.startswith("The knowledge base knows no route from **island** to **chief**")
     assert "The usual way into chief: lead → head → chief." in text
     assert "The knowledge base names no move out of island." in text
@@ -100,7 +101,7 @@ def test_unreachable_target_is_said_honestly(g):
 def test_already_there(g):
     plan = pl.plan_for(g, role(g, "head"), role(g, "head"))
     assert plan.status == pl.ALREADY_THERE
-    text = render.render_career_plan(plan)
+    text = plan_render.render_career_plan(plan)
     assert text.startswith("You're already a head, so there is no step to plan.")
     assert "From head, people move up to chief." in text
 
@@ -108,8 +109,8 @@ def test_already_there(g):
 def test_target_below_the_current_role_is_a_step_down(g):
     plan = pl.plan_for(g, role(g, "chief"), role(g, "lead"))
     assert plan.status == pl.STEP_DOWN
-    assert [render.step_label(t) for t in plan.way_back] == ["lead → head", "head → chief"]
-    text = render.render_career_plan(plan)
+    assert [text_render.step_label(t) for t in plan.way_back] == ["lead → head", "head → chief"]
+    text = plan_render.render_career_plan(plan)
     assert "**Lead** comes before **chief** on the usual ladder (lead → head → chief), so it would be a step back" \
         in text
 
@@ -117,13 +118,13 @@ def test_target_below_the_current_role_is_a_step_down(g):
 def test_time_per_step_and_time_left_from_an_entry_role(g):
     plan = pl.plan_for(g, role(g, "junior"), role(g, "head"), years=4)
     assert plan.first_time_left == (0.0, 1.0)
-    text = render.render_career_plan(plan)
+    text = plan_render.render_career_plan(plan)
     assert "**Step 1: junior → lead** (typically 3–5 years)" in text
     assert "The source gives no typical time for the other steps." in text
     assert "With 4 years of experience, step 1 could come any time now, or take up to 1 more year" in text
-    later = render.render_career_plan(pl.plan_for(g, role(g, "junior"), role(g, "head"), years=1))
+    later = plan_render.render_career_plan(pl.plan_for(g, role(g, "junior"), role(g, "head"), years=1))
     assert "With 1 year of experience, that leaves about 2–4 more years for step 1" in later
-    past = render.render_career_plan(pl.plan_for(g, role(g, "junior"), role(g, "head"), years=9))
+    past = plan_render.render_career_plan(pl.plan_for(g, role(g, "junior"), role(g, "head"), years=9))
     assert "you're already past the typical time for step 1" in past
 
 
@@ -146,7 +147,7 @@ def test_shipped_plan_for_a_mechanical_project_engineer(kb):
     plan = pl.plan_for(kb, q.role(kb, "project engineer"), q.role(kb, "director"), 4,
                        q.discipline(kb, "mechanical engineer"))
     assert names(plan) == ["project engineer → engineering manager", "engineering manager → engineering director"]
-    text = render.render_career_plan(plan)
+    text = plan_render.render_career_plan(plan)
     assert text.startswith("**Your career plan: project engineer → engineering director**\n"
                            "Based on: 4 years of experience · mechanical engineering")
     assert "Certifications: PMP (Project Management Professional)" in text
@@ -160,7 +161,7 @@ def test_shipped_discipline_without_moves_gets_the_general_path(kb):
     plan = pl.plan_for(kb, q.role(kb, "project engineer"), q.role(kb, "engineering manager"), 4,
                        q.discipline(kb, "electrical engineering"))
     assert "The source names no specific management move for electrical engineering, so the general path above " \
-           "applies." in render.render_career_plan(plan)
+           "applies." in plan_render.render_career_plan(plan)
 
 
 def test_a_new_role_and_transition_in_the_data_change_the_plan_after_reload(tmp_path: Path):
@@ -180,8 +181,8 @@ def test_a_new_role_and_transition_in_the_data_change_the_plan_after_reload(tmp_
     with Session(engine, future=True) as s:
         after = pl.plan_for(s, q.role(s, "project engineer"), q.role(s, "engineering director"))
         assert names(after) == ["project engineer → engineering director"]
-        assert "- Run a whole division" in render.render_career_plan(after)
+        assert "- Run a whole division" in plan_render.render_career_plan(after)
         head = pl.plan_for(s, q.role(s, "engineering director"), q.role(s, "head of eng"))
         assert names(head) == ["engineering director → head of engineering"]
-        assert "(typically 2–3 years)" in render.render_career_plan(head)
+        assert "(typically 2–3 years)" in plan_render.render_career_plan(head)
     engine.dispose()

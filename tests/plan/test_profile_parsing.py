@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.actions import names as n
-from bot.actions import profile as p
-from bot.actions.profile import ProfileUpdate, Span, is_interruption, parse_years, read_profile
+from bot.actions.career import profile as p
+from bot.actions.career.profile import ProfileUpdate, Span, is_interruption, parse_years, read_profile
 
 
 @pytest.mark.parametrize("text, years", [
@@ -51,8 +51,8 @@ def spans(text: str, *things: tuple[str, str]) -> list[Span]:
 def test_one_message_with_everything():
     text = "I'm a project engineer with 4 years' experience and I want to be an engineering director — what's my plan?"
     update = read_profile(text, spans(text, (n.ROLE, "project engineer"), (n.ROLE, "engineering director")))
-    assert update.slots() == {p.CURRENT_ROLE: "project engineer", p.YEARS_EXPERIENCE: 4,
-                              p.TARGET_ROLE: "engineering director"}
+    assert update.slots() == {n.CURRENT_ROLE: "project engineer", n.YEARS_EXPERIENCE: 4,
+                              n.TARGET_ROLE: "engineering director"}
     assert update.cued
 
 
@@ -72,7 +72,7 @@ def test_the_words_before_a_role_say_which_side_it_is_on(text, current, target):
     assert (update.current_role, update.target_role) == (current, target)
 
 
-@pytest.mark.parametrize("requested, side", [(p.CURRENT_ROLE, "current_role"), (p.TARGET_ROLE, "target_role")])
+@pytest.mark.parametrize("requested, side", [(n.CURRENT_ROLE, "current_role"), (n.TARGET_ROLE, "target_role")])
 def test_a_bare_role_answers_the_question_asked(requested, side):
     update = read_profile("project engineer", spans("project engineer", (n.ROLE, "project engineer")), requested)
     assert update.slots() == {side: "project engineer"}
@@ -82,21 +82,21 @@ def test_a_bare_role_answers_the_question_asked(requested, side):
 def test_a_bare_role_asked_for_nothing_fills_the_missing_side():
     text = "engineering director"
     assert read_profile(text, spans(text, (n.ROLE, text))).target_role == text
-    known = {p.TARGET_ROLE: "chief technology officer"}
+    known = {n.TARGET_ROLE: "chief technology officer"}
     assert read_profile(text, spans(text, (n.ROLE, text)), None, known).current_role == text
 
 
 def test_a_cued_role_wins_over_the_question_asked():
     """Asked for the target, the user corrects the current role instead."""
     text = "sorry, I'm a project manager actually"
-    update = read_profile(text, spans(text, (n.ROLE, "project manager")), p.TARGET_ROLE)
-    assert update.slots() == {p.CURRENT_ROLE: "project manager"}
+    update = read_profile(text, spans(text, (n.ROLE, "project manager")), n.TARGET_ROLE)
+    assert update.slots() == {n.CURRENT_ROLE: "project manager"}
 
 
 def test_a_button_payload_answers_the_question_asked():
     text = '/inform{"role": "engineering manager"}'
-    update = read_profile(text, [Span(n.ROLE, "engineering manager", 19, 38)], p.TARGET_ROLE)
-    assert update.slots() == {p.TARGET_ROLE: "engineering manager"}
+    update = read_profile(text, [Span(n.ROLE, "engineering manager", 19, 38)], n.TARGET_ROLE)
+    assert update.slots() == {n.TARGET_ROLE: "engineering manager"}
 
 
 @pytest.mark.parametrize("text, held", [
@@ -114,27 +114,27 @@ def test_certifications_held(text, held):
 def test_discipline_by_entity_and_other_when_asked():
     text = "mechanical"
     assert read_profile(text, spans(text, (n.DISCIPLINE, "mechanical"))).discipline == "mechanical"
-    assert read_profile("none of these", [], p.DISCIPLINE).discipline == p.OTHER_DISCIPLINE
+    assert read_profile("none of these", [], n.DISCIPLINE).discipline == p.OTHER_DISCIPLINE
     assert read_profile("none of these", [], None).discipline is None
 
 
 def test_an_answer_naming_nothing_known_is_kept_as_free_text_for_the_question_asked():
-    assert read_profile("I'm a rocket scientist.", [], p.CURRENT_ROLE).free_text == "rocket scientist"
+    assert read_profile("I'm a rocket scientist.", [], n.CURRENT_ROLE).free_text == "rocket scientist"
     assert read_profile("I'm a rocket scientist.", [], None).free_text is None
-    assert read_profile("lots", [], p.YEARS_EXPERIENCE).free_text == "lots"  # the form says it needs a number
-    assert read_profile("what's my plan?", [], p.CURRENT_ROLE).is_empty()  # a question is not an answer
-    assert read_profile("I'm a rocket scientist.", [], p.YEARS_EXPERIENCE).years is None
+    assert read_profile("lots", [], n.YEARS_EXPERIENCE).free_text == "lots"  # the form says it needs a number
+    assert read_profile("what's my plan?", [], n.CURRENT_ROLE).is_empty()  # a question is not an answer
+    assert read_profile("I'm a rocket scientist.", [], n.YEARS_EXPERIENCE).years is None
 
 
 @pytest.mark.parametrize("text, intent, expected", [
     ("what does a director do?", n.ASK_ROLE_DUTIES, True),
     ("how much does a CTO earn", n.ASK_SALARY, True),
-    ("stop", p.STOP, True),
-    ("forget my details", p.FORGET_PROFILE, True),
+    ("stop", n.STOP, True),
+    ("forget my details", n.FORGET_PROFILE, True),
     ("director", n.INFORM, False),
     ("4 years", n.ASK_DURATION, False),
     ("mechanical", n.ASK_DISCIPLINE_MOVES, False),
-    ("what's my plan?", p.ASK_CAREER_PLAN, False),
+    ("what's my plan?", n.ASK_CAREER_PLAN, False),
 ])
 def test_which_messages_interrupt_the_form(text, intent, expected):
     update = read_profile(text, [], None)
