@@ -5,15 +5,18 @@ from . import mentors, plan, profile  # noqa: F401  (registration: the career pl
 from .certifications import ActionShowCertifications
 from .comparisons import ActionCompare
 from .education import ActionShowEducation, ActionShowSkills
-from .fallback import ActionOfferTopics
+from .fallback import ActionNotCovered, ActionOfferTopics
 from .followup import ActionAnswerFollowup
+from .ladder import ActionShowLadder
 from .market import ActionShowOutlook, ActionShowSalary
 from .paths import ActionShowDuration, ActionShowNextRoles, ActionShowPath
 from .roles import ActionShowReportingLine, ActionShowRoleDuties
+from .sources import ActionShowSource
 from .specializations import ActionShowDisciplineMoves, ActionShowIndustries, ActionShowSpecializations
 
 __all__ = [
-    "ActionAnswerFollowup", "ActionCompare", "ActionOfferTopics", "ActionShowCertifications",
+    "ActionAnswerFollowup", "ActionCompare", "ActionNotCovered", "ActionOfferTopics", "ActionShowCertifications",
+    "ActionShowLadder", "ActionShowSource",
     "ActionShowDisciplineMoves", "ActionShowDuration", "ActionShowEducation", "ActionShowIndustries",
     "ActionShowNextRoles", "ActionShowOutlook", "ActionShowPath", "ActionShowReportingLine",
     "ActionShowRoleDuties", "ActionShowSalary", "ActionShowSkills", "ActionShowSpecializations",

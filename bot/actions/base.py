@@ -125,17 +125,24 @@ class Context:
         self._entity_texts: list[str] = []
         self.kinds_named: list[str] = []  # kinds of the known things named, in message order
         self.times_named: dict[str, int] = {}  # kind -> how many entities of that kind (repeats included)
+        self.placed: dict[str, str] = {}  # "current"/"target" -> the role the grammar placed there (bot/nlu)
         entities = [e for e in message.get("entities") or [] if isinstance(e, dict)]
         for e in sorted(entities, key=lambda e: e.get("start") or 0):
             label, value = e.get("entity"), e.get("value")
             if label not in n.ENTITIES or not isinstance(value, str) or not value.strip():
                 continue
             self._entity_texts.append(value.lower())
+            start, end = e.get("start"), e.get("end")
+            if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(self.text):
+                # a misspelled name ("enginnering manger") is an entity whose value is the canonical name
+                self._entity_texts.append(mentions.normalize_name(self.text[start:end]))
             name = q.resolve(session, value, label) or q.resolve(session, value)
             if name is None:
                 self._unknown.append(Unknown(value.strip(), label))
             else:
                 self._add(name)
+                if name.kind == n.ROLE and e.get("role") in (n.PLACE_CURRENT, n.PLACE_TARGET):
+                    self.placed.setdefault(e["role"], name.canonical)
         self._mentioned: list[q.Name] = []
         self._unknown_mentions: list[mentions.Mention] = []
         # A button payload ('/ask_path{"role": ...}') carries its entities; only typed text is scanned.

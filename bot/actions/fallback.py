@@ -52,6 +52,40 @@ def topic_buttons(intents: list[str], entities: dict[str, Any] | None = None) ->
     return [button(TOPIC_TITLES[i], i, entities) for i in intents if i in TOPIC_TITLES]
 
 
+def message_entities(message: dict[str, Any]) -> dict[str, Any]:
+    """The first value of each knowledge-base entity kind in a parsed message."""
+    entities: dict[str, Any] = {}
+    for e in message.get("entities") or []:
+        if isinstance(e, dict) and e.get("entity") in n.ENTITIES and isinstance(e.get("value"), str):
+            entities.setdefault(e["entity"], e["value"])
+    return entities
+
+
+def answer_not_covered(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """Outcome (b): "my knowledge base doesn't cover that" (utter_not_covered) and buttons for the two or
+    three nearest topics it does know (the classifier's runners-up, with the message's entities). The one
+    place that says so: chain it after any other lookup (an FAQ) that found nothing. Never raises."""
+    try:
+        message = tracker.latest_message or {}
+        buttons = topic_buttons(likeliest_topics(message.get("intent_ranking") or []),
+                                message_entities(message) or None)
+    except Exception:  # a malformed tracker must not leave the user without an answer
+        logger.exception("answer_not_covered failed")
+        buttons = topic_buttons(list(DEFAULT_TOPICS))
+    dispatcher.utter_message(response=n.UTTER_NOT_COVERED, buttons=buttons)
+    return []
+
+
+class ActionNotCovered(KnowledgeRun, Action):
+    """Outcome (b) for a career question the knowledge base has nothing on (intent not_covered)."""
+
+    action_name = n.ACTION_NOT_COVERED
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        """Say it is not covered and offer the nearest topics."""
+        return answer_not_covered(dispatcher, tracker)
+
+
 class ActionOfferTopics(KnowledgeRun, Action):
     """"I'm not sure I understood" with buttons for the likeliest topics."""
 
@@ -61,11 +95,8 @@ class ActionOfferTopics(KnowledgeRun, Action):
         """Offer up to three topics from the message's intent ranking (never raises)."""
         try:
             message = tracker.latest_message or {}
-            entities: dict[str, Any] = {}
-            for e in message.get("entities") or []:
-                if isinstance(e, dict) and e.get("entity") in n.ENTITIES and isinstance(e.get("value"), str):
-                    entities.setdefault(e["entity"], e["value"])
-            buttons = topic_buttons(likeliest_topics(message.get("intent_ranking") or []), entities or None)
+            buttons = topic_buttons(likeliest_topics(message.get("intent_ranking") or []),
+                                    message_entities(message) or None)
         except Exception:  # a malformed tracker must not leave the user without an answer
             logger.exception("action %s failed", self.name())
             buttons = topic_buttons(list(DEFAULT_TOPICS))

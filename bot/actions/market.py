@@ -5,7 +5,9 @@ from knowledge import queries as q
 
 from . import names as n
 from .buttons import button, compare_degrees_button, mem_button
-from .render.market import render_outlook, render_salary
+from .render.market import render_outlook, render_salary, scope_note
+from .render.text import paragraphs
+from .scope import place_named
 from .base import Context, KnowledgeAction, Reply
 
 # Keys of the market facts each answer shows, in order.
@@ -35,8 +37,9 @@ class ActionShowSalary(KnowledgeAction):
         industry = q.industry(s, industry_name) if industry_name else None
         facts = [f for f in (q.market_fact(s, key) for key in SALARY_FACTS) if f is not None]
         premium = q.market_fact(s, q.MBA_PREMIUM_FACT) if q.degree(s, q.MBA_KEY) is not None else None
+        place = place_named(ctx.text, lambda phrase: ctx.resolve_phrase(phrase) is not None)
         text = render_salary(facts, q.industries(s, "high"), q.industries(s, "competitive"), premium,
-                                    about, industry)
+                             about, industry, place)
         buttons = [button("What's the job outlook?", n.ASK_OUTLOOK)] + compare_degrees_button(s)
         if q.degree(s, q.MEM_KEY) is not None:
             buttons.append(mem_button())
@@ -60,4 +63,6 @@ class ActionShowOutlook(KnowledgeAction):
                    button("Which specializations are there?", n.ASK_SPECIALIZATIONS)]
         if q.degree(s, q.MEM_KEY) is not None:
             buttons.append(mem_button())
-        return self.reply(render_outlook(facts, q.employers(s)), buttons)
+        place = place_named(ctx.text, lambda phrase: ctx.resolve_phrase(phrase) is not None)
+        text = render_outlook(facts, q.employers(s))
+        return self.reply(paragraphs(scope_note(place, facts), text) if place else text, buttons)
