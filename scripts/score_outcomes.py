@@ -3,7 +3,9 @@
 Every case is a conversation of its own (its own sender id); every scored turn's reply is classified into
 the outcome kind the user sees, from the reply's text:
 
-- b (in the domain, not covered): the reply contains NOT_COVERED_MARKER (response utter_not_covered);
+- b (in the domain, not covered): the reply contains one of NOT_COVERED_MARKERS: utter_not_covered's
+  "my knowledge base doesn't cover", or the actions' "my knowledge base has nothing on "X"" for a thing
+  the knowledge base does not know (bot/actions/render/text.py render_unknown);
 - c (out of domain): the reply contains OUT_OF_SCOPE_MARKER (response utter_out_of_scope) or is one of the
   "careerbot speaks English" responses (bot/domain.yml responses named utter_english_only*);
 - clarify: the bot asked back ("Which role do you mean?", "I'm not sure I understood...");
@@ -36,7 +38,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CASES = REPO_ROOT / "tests" / "data" / "outcomes_heldout.yml"
 DOMAIN = REPO_ROOT / "bot" / "domain.yml"
 
-NOT_COVERED_MARKER = "my knowledge base doesn't cover"
+NOT_COVERED_MARKERS = ("my knowledge base doesn't cover", "my knowledge base has nothing on")
 OUT_OF_SCOPE_MARKER = "outside what I know"
 CLARIFY_MARKERS = ("do you mean? pick one below", "i'm not sure i understood", "i didn't catch that")
 KINDS = ("a", "b", "c")
@@ -117,7 +119,7 @@ def english_only_texts(domain_path: Path = DOMAIN) -> list[str]:
 def classify(reply: str, english_only: Iterable[str] = ()) -> str:
     """The outcome kind a reply shows the user: a, b, c or clarify."""
     low = reply.lower()
-    if NOT_COVERED_MARKER.lower() in low:
+    if any(marker in low for marker in NOT_COVERED_MARKERS):
         return "b"
     if OUT_OF_SCOPE_MARKER.lower() in low or any(text and text in reply for text in english_only):
         return "c"

@@ -6,17 +6,16 @@ from .certifications import ActionShowCertifications
 from .comparisons import ActionCompare
 from .education import ActionShowEducation, ActionShowSkills
 from .fallback import ActionNotCovered, ActionOfferTopics
-from .followup import ActionAnswerFollowup
+from .followup import ActionAnswerFollowup, ActionExplainLast
 from .ladder import ActionShowLadder
-from .market import ActionShowOutlook, ActionShowSalary
+from .market import ActionShowOutlook, ActionShowSalary, ActionShowSource
 from .paths import ActionShowDuration, ActionShowNextRoles, ActionShowPath
 from .roles import ActionShowReportingLine, ActionShowRoleDuties
-from .sources import ActionShowSource
 from .specializations import ActionShowDisciplineMoves, ActionShowIndustries, ActionShowSpecializations
 
 __all__ = [
     "ActionAnswerFollowup", "ActionCompare", "ActionNotCovered", "ActionOfferTopics", "ActionShowCertifications",
-    "ActionShowLadder", "ActionShowSource",
+    "ActionExplainLast", "ActionShowLadder", "ActionShowSource",
     "ActionShowDisciplineMoves", "ActionShowDuration", "ActionShowEducation", "ActionShowIndustries",
     "ActionShowNextRoles", "ActionShowOutlook", "ActionShowPath", "ActionShowReportingLine",
     "ActionShowRoleDuties", "ActionShowSalary", "ActionShowSkills", "ActionShowSpecializations",

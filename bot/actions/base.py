@@ -154,6 +154,15 @@ class Context:
             elif not any(t in mention.phrase for t in self._entity_texts):
                 self._unknown_mentions.append(mention)
 
+    def assume(self, kind: str, value: str) -> bool:
+        """Treat a remembered thing as named in this message (a bare "why would I need it?"); False when the
+        knowledge base no longer knows it."""
+        name = q.resolve(self.session, value, kind)
+        if name is None:
+            return False
+        self._add(name)
+        return True
+
     def _add(self, name: q.Name) -> None:
         self.times_named[name.kind] = self.times_named.get(name.kind, 0) + 1
         found = self._found.setdefault(name.kind, [])

@@ -37,6 +37,7 @@ TOPIC_TITLES: dict[str, str] = {
 # Offered when the ranking holds nothing useful.
 DEFAULT_TOPICS = (n.ASK_PATH, n.ASK_CERTIFICATIONS, n.ASK_SALARY)
 MAX_TOPICS = 3
+GUARD_KEY = "topic_guard"  # the topic guard's verdict in the parse data (bot/nlu/topic_guard.py)
 
 
 def likeliest_topics(intent_ranking: list[dict[str, Any]], limit: int = MAX_TOPICS) -> list[str]:
@@ -92,7 +93,14 @@ class ActionOfferTopics(KnowledgeRun, Action):
     action_name = n.ACTION_OFFER_TOPICS
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        """Offer up to three topics from the message's intent ranking (never raises)."""
+        """The topic guard's verdict (bot/nlu/topic_guard.py) when it gave one: not covered (b) or out of
+        scope (c); else offer up to three topics from the message's intent ranking (never raises)."""
+        verdict = ((tracker.latest_message or {}).get(GUARD_KEY) or {}).get("outcome")
+        if verdict == n.NOT_COVERED:
+            return answer_not_covered(dispatcher, tracker)
+        if verdict == n.OUT_OF_SCOPE:
+            dispatcher.utter_message(response=n.UTTER_OUT_OF_SCOPE)
+            return []
         try:
             message = tracker.latest_message or {}
             buttons = topic_buttons(likeliest_topics(message.get("intent_ranking") or []),

@@ -5,10 +5,10 @@ from knowledge import queries as q
 
 from . import names as n
 from .buttons import button, compare_degrees_button, mem_button
-from .render.market import render_outlook, render_salary, scope_note
+from .render.market import render_outlook, render_salary, render_sources, scope_note
 from .render.text import paragraphs
 from .scope import place_named
-from .base import Context, KnowledgeAction, Reply
+from .base import Context, KnowledgeAction, Message, Reply
 
 # Keys of the market facts each answer shows, in order.
 SALARY_FACTS = ("average_salary", "salary_range")
@@ -66,3 +66,28 @@ class ActionShowOutlook(KnowledgeAction):
         place = place_named(ctx.text, lambda phrase: ctx.resolve_phrase(phrase) is not None)
         text = render_outlook(facts, q.employers(s))
         return self.reply(paragraphs(scope_note(place, facts), text) if place else text, buttons)
+
+
+# The market facts behind each topic's figures; every other answer comes from the seed article.
+TOPIC_FACTS = {n.TOPIC_SALARY: SALARY_FACTS + (q.MBA_PREMIUM_FACT,), n.TOPIC_OUTLOOK: OUTLOOK_FACTS}
+SEED_SOURCE = "seed"
+
+
+class ActionShowSource(KnowledgeAction):
+    """'Where is that from?': the sources (publisher, year, URL, scope) of the facts of the last answer."""
+
+    topic = None
+    takes = None
+    intent = n.ASK_SOURCE
+
+    action_name = n.ACTION_SHOW_SOURCE
+
+    def answer(self, ctx: Context) -> Reply:
+        """The last topic's facts with their sources; the seed article for every other topic."""
+        s = ctx.session
+        last = ctx.tracker.get_slot(n.TOPIC)
+        facts = [f for f in (q.market_fact(s, key) for key in TOPIC_FACTS.get(last, ())) if f is not None]
+        seed = next((f.source for f in q.market_facts(s) if f.source.key == SEED_SOURCE), None)
+        buttons = [button("What do engineering managers earn?", n.ASK_SALARY),
+                   button("What's the job outlook?", n.ASK_OUTLOOK)]
+        return Reply([Message(text=render_sources(facts, seed), buttons=buttons)], None)

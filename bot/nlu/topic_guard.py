@@ -5,7 +5,9 @@ content, between (b) "in the domain but not covered" (intent `not_covered`) and 
 
 - `nlu_fallback` or `out_of_scope` with a career signal (a knowledge-base entity, or words that the training
   data uses only in career questions, such as "promoted": one for `nlu_fallback`, two to overrule
-  `out_of_scope`) -> `not_covered`; `nlu_fallback` without one -> `out_of_scope`.
+  `out_of_scope`) -> `not_covered`; `nlu_fallback` without one -> `out_of_scope`. A fallback keeps its
+  intent (so Rasa's rules and evaluation still see it) and carries the verdict in `topic_guard`, which
+  action_offer_topics follows.
 - A topic intent whose message is mostly words the training data has never seen (not counting names,
   misspellings of known words and a trailing place, "... in Germany") -> `not_covered` with a career
   signal, `out_of_scope` without: the classifier
@@ -40,14 +42,17 @@ OUT_OF_SCOPE = "out_of_scope"
 FALLBACK = "nlu_fallback"
 # Intents that are not about a topic of the knowledge base: never overridden.
 UNGUARDED = frozenset({"greet", "goodbye", "thank", "bot_challenge", "affirm", "deny", "stop", "forget_profile",
-                       "ask_capabilities", "inform", "request_mentor_intro", "non_english", "ask_source", NOT_COVERED,
+                       "ask_capabilities", "inform", "request_mentor_intro", "non_english", "ask_source", "ask_why",
+                       NOT_COVERED,
                        OUT_OF_SCOPE, FALLBACK})
 UNKNOWN_SHARE = 0.67  # chosen with scripts/measure_guard.py: 0.5 fired wrongly 7 times in 470, 0.67 twice
 TYPO_RATIO = 82.0  # a word this close to a known word is a misspelling of it, not an unknown word
 MIN_DOMAIN_WORD = 4
 MIN_DOMAIN_USES = 2  # a career word is used in at least this many career examples and in no other
 STATE_FILE = "topic_guard.json"
-GUARD_KEY = "topic_guard"  # in the parse result when the guard replaced the intent: {"from": <old intent>}
+# In the parse result when the guard spoke: {"from": <classifier's intent>, "outcome": not_covered|out_of_scope}.
+# The intent is replaced, except `nlu_fallback`, which stays: action_offer_topics reads the outcome.
+GUARD_KEY = "topic_guard"
 _WORD = re.compile(r"[^\W\d_]+")
 _PLACE = re.compile(r"\bin\s+(?:the\s+)?([^\W\d_]+)\s*[?.!]*\s*$")
 
@@ -107,7 +112,8 @@ def career_signal(text: str, entities: list[dict[str, Any]], vocab: GuardVocabul
 
 
 def guarded_intent(text: str, intent: str, entities: list[dict[str, Any]], vocab: GuardVocabulary) -> str | None:
-    """The intent the guard puts instead of `intent` (None: leave it)."""
+    """The outcome the guard gives the message instead of `intent`: NOT_COVERED or OUT_OF_SCOPE (None: leave
+    it). For `nlu_fallback` the intent itself is kept (see TopicGuard.process)."""
     if intent in (FALLBACK, OUT_OF_SCOPE):
         # The classifier's "out of scope" is overruled only on clearer evidence than its "don't know".
         if career_signal(text, entities, vocab, 1 if intent == FALLBACK else 2):
@@ -167,11 +173,14 @@ class TopicGuard(GraphComponent):
             if not intent or not text:
                 continue
             new = guarded_intent(text, intent, message.get(ENTITIES) or [], self.vocab)
-            if new and new != intent:
+            if new and intent == FALLBACK:
+                # The fallback stays (Rasa's evaluation and the rules know it); the reply reads the verdict.
+                message.set(GUARD_KEY, {"from": intent, "outcome": new}, add_to_output=True)
+            elif new and new != intent:
                 confidence = (message.get(INTENT) or {}).get("confidence") or 0.0
                 ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != new]
                 message.set(INTENT, {INTENT_NAME_KEY: new, "confidence": confidence}, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [{INTENT_NAME_KEY: new, "confidence": confidence}, *ranking],
                             add_to_output=True)
-                message.set(GUARD_KEY, {"from": intent}, add_to_output=True)
+                message.set(GUARD_KEY, {"from": intent, "outcome": new}, add_to_output=True)
         return messages

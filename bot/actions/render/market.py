@@ -17,8 +17,9 @@ def render_salary(facts: Sequence[m.MarketFact], high: Sequence[m.Industry], com
     do not cover (another role, a place) said first."""
     intro = ""
     if about:
-        intro = (f"Sorry, my knowledge base doesn't cover salaries for {with_article(about)}: its salary figures "
-                 f"are for engineering managers. Here they are, in case they help.")
+        intro = (f"The knowledge base's salary figures are for engineering managers; it has none for "
+                 f"{with_article(about)}. My knowledge base doesn't cover that role's pay, so here are the "
+                 f"engineering manager figures, in case they help.")
     if place:
         intro = paragraphs(intro, scope_note(place, facts))
     focus = ""
