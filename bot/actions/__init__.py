@@ -4,6 +4,7 @@ base.py that follow-ups and redirects read)."""
 from . import mentors, plan, profile  # noqa: F401  (registration: the career plan, profile and mentor actions)
 from .certifications import ActionShowCertifications
 from .comparisons import ActionCompare
+from .compound import ActionAnswerParts
 from .education import ActionShowEducation, ActionShowSkills
 from .fallback import ActionNotCovered, ActionOfferTopics
 from .followup import ActionAnswerFollowup, ActionExplainLast
@@ -14,7 +15,8 @@ from .roles import ActionShowReportingLine, ActionShowRoleDuties
 from .specializations import ActionShowDisciplineMoves, ActionShowIndustries, ActionShowSpecializations
 
 __all__ = [
-    "ActionAnswerFollowup", "ActionCompare", "ActionNotCovered", "ActionOfferTopics", "ActionShowCertifications",
+    "ActionAnswerFollowup", "ActionAnswerParts", "ActionCompare", "ActionNotCovered", "ActionOfferTopics",
+    "ActionShowCertifications",
     "ActionExplainLast", "ActionShowLadder", "ActionShowSource",
     "ActionShowDisciplineMoves", "ActionShowDuration", "ActionShowEducation", "ActionShowIndustries",
     "ActionShowNextRoles", "ActionShowOutlook", "ActionShowPath", "ActionShowReportingLine",

@@ -81,3 +81,21 @@ def test_why_would_i_need_it(ask, kb) -> None:
     answer = ask(ActionExplainLast, "why would I need it?", n.ASK_WHY,
                  slots={n.TOPIC: n.TOPIC_CERTIFICATIONS, n.CERTIFICATION: "PMP"})
     assert q.certification(kb, "PMP").signals[0].text in answer.text
+
+
+def test_compound_parts_in_order_with_context(kb_sessions, kb) -> None:
+    """Each part answered by its own action, in order; "they" in the second part is the first part's role;
+    a fourth part gets the "one at a time" note."""
+    from bot.actions.compound import ActionAnswerParts
+    text = "what does a director do and how much do they make and what certs do they need and who is hiring?"
+    t = tracker(text, n.COMPOUND)
+    t.latest_message["compound"] = [
+        {"text": "what does a director do", "intent": n.ASK_ROLE_DUTIES,
+         "entities": [{"entity": n.ROLE, "value": "director", "start": 12, "end": 20}]},
+        {"text": "how much do they make", "intent": n.ASK_SALARY, "entities": []},
+        {"text": "what certs do they need", "intent": n.ASK_CERTIFICATIONS, "entities": []},
+        {"text": "who is hiring", "intent": n.ASK_OUTLOOK, "entities": []}]
+    answer = run(ActionAnswerParts(kb_sessions), t)
+    duties = q.role(kb, "engineering director").responsibilities[0].title
+    assert answer.text.index(duties) < answer.text.index("it has none for an engineering director")
+    assert answer.messages[-1].get("response") == n.UTTER_ONE_AT_A_TIME

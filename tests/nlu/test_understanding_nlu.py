@@ -160,3 +160,19 @@ def test_role_grammar_places_current_and_target(nlp, text: str, expected: list) 
     from bot.nlu.role_grammar import mark_roles
     ents = [{"entity": e.label_, "value": e.ent_id_, "start": e.start_char, "end": e.end_char} for e in nlp(text).ents]
     assert [(e["value"], e.get("role")) for e in mark_roles(text, ents) if e["entity"] == "role"] == expected
+
+
+@pytest.mark.parametrize("text, parts", [
+    ("what does a director do and how much do they make and what certs do they need?",
+     ["what does a director do", "how much do they make", "what certs do they need"]),
+    ("What is PMP? And what is CSM?", ["What is PMP", "what is CSM"]),
+    ("How do I become an engineering manager? Also, how much do they earn?",
+     ["How do I become an engineering manager", "how much do they earn"]),
+    ("I'm an engineering manager. How do I get to CTO one day?",
+     ["I'm an engineering manager. How do I get to CTO one day"]),
+    ("and what about project engineers", ["what about project engineers"]),
+])
+def test_compound_split(text: str, parts: list[str]) -> None:
+    """Questions are split at question marks and at "and" + a question word, nowhere else."""
+    from bot.nlu.compound import split_parts
+    assert [text[s:e] for s, e in split_parts(text)] == parts
