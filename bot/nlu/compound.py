@@ -3,7 +3,7 @@ they make?", "What is PMP? And what is CSM?") gets the intent `compound` and, un
 parts in order: each part's text, intent and entities (offsets within the part). action_answer_parts then
 answers each part with the action of its intent, so there is no second answering path.
 
-A message is split at question marks and at "and/also/plus" followed by a question word. Each part's intent
+A message is split at question marks, and at "and/also/plus" or a comma followed by a question word. Each part's intent
 comes from a small classifier of this component's own (character n-grams + logistic regression, trained on
 the same NLU examples), because Rasa's pipeline classifies whole messages only. A message counts as compound
 only when at least two parts are confidently about a knowledge-base topic.
@@ -34,7 +34,8 @@ PART_INTENTS = frozenset({"ask_path", "ask_duration", "ask_next_role", "ask_role
                           "ask_outlook", "ask_specializations", "ask_industries", "ask_discipline_moves",
                           "ask_ladder"})
 _QUESTION_WORD = r"(?:what|what's|how|who|whom|which|where|when|why|is|are|do|does|can|should|will)\b"
-_SPLIT = re.compile(r"\?+\s*|,?\s+(?:and|also|plus)\s+(?=" + _QUESTION_WORD + r")", re.IGNORECASE)
+_SPLIT = re.compile(r"\?+\s*|,?\s+(?:and|also|plus)\s+(?=" + _QUESTION_WORD + r")|,\s+(?=" + _QUESTION_WORD + r")",
+                    re.IGNORECASE)
 _LEAD = re.compile(r"^(?:and|also|plus)\b[,\s]*", re.IGNORECASE)
 
 
@@ -118,6 +119,10 @@ class CompoundSplitter(GraphComponent):
                     if "start" in x and "end" in x and s <= x["start"] and x["end"] <= e]
             out.append({"text": text[s:e], "intent": classes[best], "confidence": float(row[best]),
                         "entities": ents})
+        # "which industries hire EMs and which pay the most": a part that only repeats the previous part's
+        # question without naming anything new is answered by it
+        out = [p for i, p in enumerate(out)
+               if i == 0 or p["entities"] or p["intent"] != out[i - 1]["intent"]]
         topical = [p for p in out if p["intent"] in PART_INTENTS and p["confidence"] >= MIN_PART_CONFIDENCE]
         return out if len(topical) >= 2 and len(topical) == len(out) else []
 

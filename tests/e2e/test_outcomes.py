@@ -42,3 +42,35 @@ def test_outcome_gate(bot: RestChat) -> None:
                             cwd=REPO_ROOT, env=server_env(), capture_output=True, text=True, timeout=1800)
     print(result.stdout)
     assert result.returncode == 0, f"outcome gate failed:\n{tail(result.stdout, 120)}\n{result.stderr[-2000:]}"
+
+
+@pytest.mark.e2e
+def test_measure_fuzzy_prints_recall_and_false_positives() -> None:
+    """scripts/measure_fuzzy.py at the configured threshold: the fuzzy step finds more names than the exact
+    ruler alone, and the line names its false positives."""
+    import re
+    from e2e.harness import require_built
+    require_built()
+    result = subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "measure_fuzzy.py"), "--thresholds", "88"],
+                            cwd=REPO_ROOT, env=server_env(), capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    match = re.search(r"names exact (\d+)/(\d+), with fuzzy (\d+)/\2, (\d+) false positives", result.stdout)
+    assert match, result.stdout
+    exact, total, fuzzy, _ = map(int, match.groups())
+    assert fuzzy > exact and total >= 50, result.stdout
+
+
+@pytest.mark.e2e
+def test_measure_guard_prints_its_firing_rates() -> None:
+    """scripts/measure_guard.py with the trained model: how often the topic guard overrules a classified
+    answerable message (kept under 2 %) and how often it fires on (b)/(c) messages."""
+    import re
+    from e2e.harness import require_built
+    require_built()
+    result = subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "measure_guard.py")],
+                            cwd=REPO_ROOT, env=server_env(), capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr[-2000:]
+    match = re.search(r"wrong fires \(a classified intent overruled\): (\d+) of (\d+)", result.stdout)
+    assert match, result.stdout
+    wrong, total = map(int, match.groups())
+    assert wrong / total < 0.02, result.stdout
