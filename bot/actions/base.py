@@ -40,6 +40,8 @@ logger = logging.getLogger(__name__)
 
 SessionFactory = Callable[[], Session]
 
+# Intents whose question, asked about a move between two roles, is answered by the path between them.
+MOVE_INTENTS = (n.ASK_ROLE_DUTIES, n.ASK_NEXT_ROLE)
 # Roles offered as buttons when the user has not said which role they mean (skipped if not in the KB).
 FEATURED_ROLES = ("engineering manager", "engineering director", "VP of engineering", "chief technology officer")
 
@@ -376,7 +378,13 @@ class KnowledgeAction(KnowledgeRun, Action, ABC):
 
     def role_or_reply(self, ctx: Context, question: Callable[[str], str]) -> Any:
         """The Role the message names; else, when it names another kind of thing, that thing's answer
-        (a Reply); else the remembered role; else a Reply asking which role, with `question` buttons."""
+        (a Reply); else the remembered role; else a Reply asking which role, with `question` buttons. A
+        message about a move between two roles ("moving from EM to director - what should I work on?",
+        "project engineer → engineering manager: what helps?") gets the path between them instead."""
+        if self.intent in MOVE_INTENTS and n.PLACE_CURRENT in ctx.placed and n.PLACE_TARGET in ctx.placed:
+            path = topic_action(n.TOPIC_PATH, self._sessions)
+            if path is not None and type(path) is not type(self):
+                return path.answer(ctx)
         role_name = ctx.first(n.ROLE)
         if role_name is None:
             other = self.redirect(ctx)

@@ -28,8 +28,14 @@ class ActionShowSalary(KnowledgeAction):
     action_name = n.ACTION_SHOW_SALARY
 
     def answer(self, ctx: Context) -> Reply:
-        """The salary facts; a note when the role in question is not the one the figures are about."""
+        """The salary facts; a note when the role in question is not the one the figures are about. A cost
+        question about a certification ("how much does the PMP exam cost?") is not covered."""
         s = ctx.session
+        if ctx.first(n.CERTIFICATION) and not ctx.first(n.ROLE):
+            return Reply([Message(response=n.UTTER_NOT_COVERED,
+                                  buttons=[button("Certifications", n.ASK_CERTIFICATIONS,
+                                                  {n.CERTIFICATION: ctx.first(n.CERTIFICATION)}),
+                                           button("Salaries", n.ASK_SALARY)])], None)
         role_name = ctx.first(n.ROLE) or ctx.slot(n.ROLE)
         salary_role = q.resolve(s, SALARY_ROLE, n.ROLE)
         about = role_name if role_name and (salary_role is None or role_name != salary_role.canonical) else None
