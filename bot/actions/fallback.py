@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from . import names as n
-from .base import KnowledgeRun
+from .base import KnowledgeRun, action_for_kind
 from .buttons import button
 from .render.text import unique
 
@@ -38,6 +38,7 @@ TOPIC_TITLES: dict[str, str] = {
 DEFAULT_TOPICS = (n.ASK_PATH, n.ASK_CERTIFICATIONS, n.ASK_SALARY)
 MAX_TOPICS = 3
 GUARD_KEY = "topic_guard"  # the topic guard's verdict in the parse data (bot/nlu/topic_guard.py)
+ABOUT_NAME = "about_name"  # the verdict for a message that only names one thing: its usual answer
 
 
 def likeliest_topics(intent_ranking: list[dict[str, Any]], limit: int = MAX_TOPICS) -> list[str]:
@@ -96,6 +97,12 @@ class ActionOfferTopics(KnowledgeRun, Action):
         """The topic guard's verdict (bot/nlu/topic_guard.py) when it gave one: not covered (b) or out of
         scope (c); else offer up to three topics from the message's intent ranking (never raises)."""
         verdict = ((tracker.latest_message or {}).get(GUARD_KEY) or {}).get("outcome")
+        if verdict == ABOUT_NAME:
+            kinds = list(message_entities(tracker.latest_message or {}))
+            action = action_for_kind(kinds[0], self._sessions) if kinds else None
+            if action is not None:
+                return action.run(dispatcher, tracker, domain)
+            verdict = n.NOT_COVERED
         if verdict == n.NOT_COVERED:
             return answer_not_covered(dispatcher, tracker)
         if verdict == n.OUT_OF_SCOPE:

@@ -7,7 +7,8 @@ content, between (b) "in the domain but not covered" (intent `not_covered`) and 
   data uses only in career questions, such as "promoted": one for `nlu_fallback`, two to overrule
   `out_of_scope`) -> `not_covered`; `nlu_fallback` without one -> `out_of_scope`. A fallback keeps its
   intent (so Rasa's rules and evaluation still see it) and carries the verdict in `topic_guard`, which
-  action_offer_topics follows.
+  action_offer_topics follows. A fallback that only names one thing ("what's CPE?") gets the verdict
+  `about_name`: the usual answer about that thing.
 - A topic intent whose message is mostly words the training data has never seen (not counting names,
   misspellings of known words and a trailing place, "... in Germany") -> `not_covered` with a career
   signal, `out_of_scope` without: the classifier
@@ -38,6 +39,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.lang.en.stop_words import STOP_WORDS
 
 NOT_COVERED = "not_covered"
+ABOUT_NAME = "about_name"  # a fallback that only names one thing: answer what the knowledge base has on it
 OUT_OF_SCOPE = "out_of_scope"
 FALLBACK = "nlu_fallback"
 # Intents that are not about a topic of the knowledge base: never overridden.
@@ -110,9 +112,17 @@ def career_signal(text: str, entities: list[dict[str, Any]], vocab: GuardVocabul
     return sum(w in vocab.domain for w in content_words(text, entities)) >= words_needed
 
 
+def _names_only(text: str, entities: list[dict[str, Any]]) -> bool:
+    """True when the message names one knowledge-base thing and says nothing else ("what's CPE?")."""
+    named = {(e.get("entity"), e.get("value")) for e in entities if e.get("entity") != "language"}
+    return len(named) == 1 and not content_words(text, entities)
+
+
 def guarded_intent(text: str, intent: str, entities: list[dict[str, Any]], vocab: GuardVocabulary) -> str | None:
     """The outcome the guard gives the message instead of `intent`: NOT_COVERED or OUT_OF_SCOPE (None: leave
     it). For `nlu_fallback` the intent itself is kept (see TopicGuard.process)."""
+    if intent == FALLBACK and _names_only(text, entities):
+        return ABOUT_NAME
     if intent in (FALLBACK, OUT_OF_SCOPE):
         # The classifier's "out of scope" is overruled only on clearer evidence than its "don't know".
         if career_signal(text, entities, vocab, 1 if intent == FALLBACK else 2):

@@ -99,3 +99,10 @@ def test_compound_parts_in_order_with_context(kb_sessions, kb) -> None:
     duties = q.role(kb, "engineering director").responsibilities[0].title
     assert answer.text.index(duties) < answer.text.index("it has none for an engineering director")
     assert answer.messages[-1].get("response") == n.UTTER_ONE_AT_A_TIME
+
+
+def test_fallback_that_only_names_a_thing_gets_its_answer(kb_sessions, kb) -> None:
+    """"what's CPE?" left to the fallback, judged about_name by the guard: the certification's answer."""
+    t = tracker("what's CPE?", n.NLU_FALLBACK, [(n.CERTIFICATION, "CPE")], intent_ranking=RANKING)
+    t.latest_message["topic_guard"] = {"from": n.NLU_FALLBACK, "outcome": "about_name"}
+    assert q.certification(kb, "CPE").name in run(ActionOfferTopics(kb_sessions), t).text
