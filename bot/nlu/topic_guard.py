@@ -55,6 +55,9 @@ STATE_FILE = "topic_guard.json"
 # The intent is replaced, except `nlu_fallback`, which stays: action_offer_topics reads the outcome.
 GUARD_KEY = "topic_guard"
 _WORD = re.compile(r"[^\W\d_]+")
+# Words that only ask about the thing named ("what's CPE?", "tell me about systems engineering").
+_ASKING_WORDS = frozenset("what whats s is are the a an about tell me more on of explain do does i should get "
+                          "mean means info information please define".split())
 _PLACE = re.compile(r"\bin\s+(?:the\s+)?([^\W\d_]+)\s*[?.!]*\s*$")
 
 
@@ -115,7 +118,11 @@ def career_signal(text: str, entities: list[dict[str, Any]], vocab: GuardVocabul
 def _names_only(text: str, entities: list[dict[str, Any]]) -> bool:
     """True when the message names one knowledge-base thing and says nothing else ("what's CPE?")."""
     named = {(e.get("entity"), e.get("value")) for e in entities if e.get("entity") != "language"}
-    return len(named) == 1 and not content_words(text, entities)
+    if len(named) != 1:
+        return False
+    spans = [(e["start"], e["end"]) for e in entities if "start" in e and "end" in e]
+    words = [m.group().lower() for m in _WORD.finditer(text) if not any(s <= m.start() < e for s, e in spans)]
+    return all(w in _ASKING_WORDS for w in words)
 
 
 def guarded_intent(text: str, intent: str, entities: list[dict[str, Any]], vocab: GuardVocabulary) -> str | None:
