@@ -9,6 +9,8 @@ content, between (b) "in the domain but not covered" (intent `not_covered`) and 
   intent (so Rasa's rules and evaluation still see it) and carries the verdict in `topic_guard`, which
   action_offer_topics follows. A fallback that only names one thing ("what's CPE?") gets the verdict
   `about_name`: the usual answer about that thing.
+- A topic intent whose message uses words typical of another topic and none of its own ("what does a staff
+  engineer earn?" classified as a duties question) -> `not_covered`.
 - A topic intent whose message is mostly words the training data has never seen (not counting names,
   misspellings of known words and a trailing place, "... in Germany") -> `not_covered` with a career
   signal, `out_of_scope` without: the classifier
@@ -46,10 +48,16 @@ FALLBACK = "nlu_fallback"
 UNGUARDED = frozenset({"greet", "goodbye", "thank", "bot_challenge", "affirm", "deny", "stop", "forget_profile",
                        "ask_capabilities", "inform", "request_mentor_intro", "non_english", "ask_source", "ask_why",
                        "compound", NOT_COVERED, OUT_OF_SCOPE, FALLBACK})
+# The knowledge-base topics whose typical words the disagreement check compares.
+TOPIC_INTENTS = frozenset({"ask_path", "ask_duration", "ask_next_role", "ask_role_duties", "ask_reports_to",
+                           "compare", "ask_certifications", "ask_education", "ask_skills", "ask_salary",
+                           "ask_outlook", "ask_specializations", "ask_industries", "ask_discipline_moves"})
 UNKNOWN_SHARE = 0.67  # chosen with scripts/measure_guard.py: 0.5 fired wrongly 7 times in 470, 0.67 twice
 TYPO_RATIO = 82.0  # a word this close to a known word is a misspelling of it, not an unknown word
 MIN_DOMAIN_WORD = 4
 MIN_DOMAIN_USES = 2  # a career word is used in at least this many career examples and in no other
+MIN_INDICATIVE_USES = 3  # a word indicates an intent when that many of its examples use it...
+INDICATIVE_SHARE = 0.9  # ...and they are this share of the career examples that use it
 STATE_FILE = "topic_guard.json"
 # In the parse result when the guard spoke: {"from": <classifier's intent>, "outcome": not_covered|out_of_scope}.
 # The intent is replaced, except `nlu_fallback`, which stays: action_offer_topics reads the outcome.
@@ -67,6 +75,8 @@ class GuardVocabulary:
 
     known: set[str] = field(default_factory=set)
     domain: set[str] = field(default_factory=set)
+    # intent -> words that (nearly) only that intent's examples use ("earn" -> ask_salary)
+    indicative: dict[str, set[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._known_sorted = sorted(self.known)
@@ -75,6 +85,7 @@ class GuardVocabulary:
     def from_examples(cls, examples: Iterable[tuple[str, str]]) -> GuardVocabulary:
         """From (intent, text) training examples."""
         known, topic, other = set(), Counter(), set()
+        per_intent: dict[str, Counter] = {}
         for intent, text in examples:
             words = {w.lower() for w in _WORD.findall(text)}
             known |= words
@@ -82,9 +93,14 @@ class GuardVocabulary:
                 other |= words
             else:
                 topic.update(words)
+                per_intent.setdefault(intent, Counter()).update(words)
         domain = {w for w, n in topic.items()
                   if n >= MIN_DOMAIN_USES and w not in other and w not in STOP_WORDS and len(w) >= MIN_DOMAIN_WORD}
-        return cls(known, domain)
+        indicative = {intent: {w for w, c in counts.items()
+                               if c >= MIN_INDICATIVE_USES and c >= INDICATIVE_SHARE * topic[w]
+                               and w not in STOP_WORDS and len(w) >= 3}
+                      for intent, counts in per_intent.items()}
+        return cls(known, domain, indicative)
 
     def is_unknown(self, word: str) -> bool:
         """A word neither in the training data nor a misspelling of a word in it."""
@@ -141,7 +157,21 @@ def guarded_intent(text: str, intent: str, entities: list[dict[str, Any]], vocab
     unknown = [w for w in words if vocab.is_unknown(w)]
     if unknown and len(unknown) / len(words) >= UNKNOWN_SHARE:
         return NOT_COVERED if career_signal(text, entities, vocab, 1) else OUT_OF_SCOPE
+    if vocab.indicative and disagrees(intent, words, vocab):
+        return NOT_COVERED
     return None
+
+
+def disagrees(intent: str, words: list[str], vocab: GuardVocabulary) -> bool:
+    """True when the message uses words typical of another topic and none typical of `intent` ("what does a
+    staff engineer earn?" classified as a duties question)."""
+    if intent not in TOPIC_INTENTS:
+        return False
+    own = vocab.indicative.get(intent, set())
+    if any(w in own for w in words):
+        return False
+    return any(w in typical for other, typical in vocab.indicative.items()
+               if other != intent and other in TOPIC_INTENTS for w in words)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -166,7 +196,8 @@ class TopicGuard(GraphComponent):
         try:
             with model_storage.read_from(resource) as folder:
                 state = json.loads((Path(folder) / STATE_FILE).read_text(encoding="utf-8"))
-            vocab = GuardVocabulary(set(state["known"]), set(state["domain"]))
+            vocab = GuardVocabulary(set(state["known"]), set(state["domain"]),
+                                    {k: set(v) for k, v in (state.get("indicative") or {}).items()})
         except (ValueError, OSError, KeyError, TypeError):
             vocab = None
         return cls(model_storage, resource, vocab)
@@ -177,7 +208,8 @@ class TopicGuard(GraphComponent):
             (e.get(INTENT) or "", e.get(TEXT) or "") for e in training_data.intent_examples)
         with self._storage.write_to(self._resource) as folder:
             (Path(folder) / STATE_FILE).write_text(
-                json.dumps({"known": sorted(self.vocab.known), "domain": sorted(self.vocab.domain)}),
+                json.dumps({"known": sorted(self.vocab.known), "domain": sorted(self.vocab.domain),
+                            "indicative": {k: sorted(v) for k, v in self.vocab.indicative.items()}}),
                 encoding="utf-8")
         return self._resource
 
