@@ -105,8 +105,8 @@ class ActionOfferTopics(KnowledgeRun, Action):
             verdict = n.NOT_COVERED
         if verdict == n.NOT_COVERED:
             return answer_not_covered(dispatcher, tracker)
-        if verdict == n.OUT_OF_SCOPE:
-            dispatcher.utter_message(response=n.UTTER_OUT_OF_SCOPE)
+        if verdict == n.OUT_OF_SCOPE:  # (c), with the topics it does know as buttons
+            dispatcher.utter_message(response=n.UTTER_OUT_OF_SCOPE, buttons=topic_buttons(list(DEFAULT_TOPICS)))
             return []
         try:
             message = tracker.latest_message or {}

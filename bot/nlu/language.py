@@ -10,8 +10,10 @@ words. A message in another script (Cyrillic, CJK...) with no English words is f
 """
 from __future__ import annotations
 
+import importlib
 import json
 import re
+from functools import lru_cache
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,7 +72,19 @@ class EnglishFilter:
         language, _ = self.identifier.classify(text)
         if latin < 0.5:  # another script: langid is reliable there
             return Verdict(known < MAX_KNOWN_SHARE, language if language != "en" else "und", known)
-        return Verdict(language != "en", language, known)
+        # Gibberish ("qwrtz plmok zxvbn") gets a language too: a real sentence has some of that language's
+        # stop words (spaCy ships the lists).
+        return Verdict(language != "en" and any(w in stop_words(language) for w in words), language, known)
+
+
+@lru_cache(maxsize=None)
+def stop_words(code: str) -> frozenset[str]:
+    """spaCy's stop words of a language (empty when spaCy has none for it)."""
+    try:
+        module = importlib.import_module(f"spacy.lang.{code}.stop_words")
+    except ImportError:
+        return frozenset()
+    return frozenset(w.lower() for w in getattr(module, "STOP_WORDS", ()))
 
 
 def training_words(texts: Iterable[str]) -> list[str]:

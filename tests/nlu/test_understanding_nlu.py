@@ -111,7 +111,7 @@ def test_other_languages_are_found(english: lang.EnglishFilter, text: str, code:
 
 @pytest.mark.parametrize("text", ["hallo", "hello friend", "VP of engineering vs CTO", "pls help me plan my carreer",
                                   "do engineering managers earn over 100k", "manager vs director in engineering",
-                                  "ok gotta run", "12345", "🙂"])
+                                  "ok gotta run", "12345", "🙂", "qwrtz plmok zxvbn"])
 def test_english_is_not_foreign(english: lang.EnglishFilter, text: str) -> None:
     """Short, abbreviated or misspelled English stays English."""
     assert not english.judge(text).foreign
