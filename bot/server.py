@@ -56,6 +56,12 @@ TF_FREE_COMPONENTS = frozenset({
     "rasa.nlu.tokenizers.spacy_tokenizer.SpacyTokenizer",
     "rasa.nlu.tokenizers.whitespace_tokenizer.WhitespaceTokenizer",
     "rasa.nlu.utils.spacy_utils.SpacyNLP",
+    # careerbot's own NLU components (bot/nlu): rapidfuzz, regular expressions, py3langid, scikit-learn
+    "bot.nlu.compound.CompoundSplitter",
+    "bot.nlu.fuzzy_entities.FuzzyEntityExtractor",
+    "bot.nlu.language.LanguageIdentification",
+    "bot.nlu.role_grammar.RoleGrammar",
+    "bot.nlu.topic_guard.TopicGuard",
 })
 
 
