@@ -4,17 +4,20 @@ base.py that follow-ups and redirects read)."""
 from . import mentors, plan, profile  # noqa: F401  (registration: the career plan, profile and mentor actions)
 from .certifications import ActionShowCertifications
 from .comparisons import ActionCompare
+from .compound import ActionAnswerParts
 from .education import ActionShowEducation, ActionShowSkills
-from .fallback import ActionOfferTopics
+from .fallback import ActionNotCovered, ActionOfferTopics
 from .faq import ActionAnswerFaq
-from .followup import ActionAnswerFollowup
-from .market import ActionShowOutlook, ActionShowSalary
+from .followup import ActionAnswerFollowup, ActionExplainLast
+from .ladder import ActionShowLadder
+from .market import ActionShowOutlook, ActionShowSalary, ActionShowSource
 from .paths import ActionShowDuration, ActionShowNextRoles, ActionShowPath
 from .roles import ActionShowReportingLine, ActionShowRoleDuties
 from .specializations import ActionShowDisciplineMoves, ActionShowIndustries, ActionShowSpecializations
 
 __all__ = [
-    "ActionAnswerFaq", "ActionAnswerFollowup", "ActionCompare", "ActionOfferTopics", "ActionShowCertifications",
+    "ActionAnswerFaq", "ActionAnswerFollowup", "ActionAnswerParts", "ActionCompare", "ActionNotCovered",
+    "ActionOfferTopics", "ActionShowCertifications", "ActionExplainLast", "ActionShowLadder", "ActionShowSource",
     "ActionShowDisciplineMoves", "ActionShowDuration", "ActionShowEducation", "ActionShowIndustries",
     "ActionShowNextRoles", "ActionShowOutlook", "ActionShowPath", "ActionShowReportingLine",
     "ActionShowRoleDuties", "ActionShowSalary", "ActionShowSkills", "ActionShowSpecializations",

@@ -40,6 +40,8 @@ logger = logging.getLogger(__name__)
 
 SessionFactory = Callable[[], Session]
 
+# Intents whose question, asked about a move between two roles, is answered by the path between them.
+MOVE_INTENTS = (n.ASK_ROLE_DUTIES, n.ASK_NEXT_ROLE)
 # Roles offered as buttons when the user has not said which role they mean (skipped if not in the KB).
 FEATURED_ROLES = ("engineering manager", "engineering director", "VP of engineering", "chief technology officer")
 
@@ -127,17 +129,24 @@ class Context:
         self._entity_texts: list[str] = []
         self.kinds_named: list[str] = []  # kinds of the known things named, in message order
         self.times_named: dict[str, int] = {}  # kind -> how many entities of that kind (repeats included)
+        self.placed: dict[str, str] = {}  # "current"/"target" -> the role the grammar placed there (bot/nlu)
         entities = [e for e in message.get("entities") or [] if isinstance(e, dict)]
         for e in sorted(entities, key=lambda e: e.get("start") or 0):
             label, value = e.get("entity"), e.get("value")
             if label not in n.ENTITIES or not isinstance(value, str) or not value.strip():
                 continue
             self._entity_texts.append(value.lower())
+            start, end = e.get("start"), e.get("end")
+            if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(self.text):
+                # a misspelled name ("enginnering manger") is an entity whose value is the canonical name
+                self._entity_texts.append(mentions.normalize_name(self.text[start:end]))
             name = q.resolve(session, value, label) or q.resolve(session, value)
             if name is None:
                 self._unknown.append(Unknown(value.strip(), label))
             else:
                 self._add(name)
+                if name.kind == n.ROLE and e.get("role") in (n.PLACE_CURRENT, n.PLACE_TARGET):
+                    self.placed.setdefault(e["role"], name.canonical)
         self._mentioned: list[q.Name] = []
         self._unknown_mentions: list[mentions.Mention] = []
         # A button payload ('/ask_path{"role": ...}') carries its entities; only typed text is scanned.
@@ -148,6 +157,15 @@ class Context:
                 self._mentioned.append(name)
             elif not any(t in mention.phrase for t in self._entity_texts):
                 self._unknown_mentions.append(mention)
+
+    def assume(self, kind: str, value: str) -> bool:
+        """Treat a remembered thing as named in this message (a bare "why would I need it?"); False when the
+        knowledge base no longer knows it."""
+        name = q.resolve(self.session, value, kind)
+        if name is None:
+            return False
+        self._add(name)
+        return True
 
     def _add(self, name: q.Name) -> None:
         self.times_named[name.kind] = self.times_named.get(name.kind, 0) + 1
@@ -362,7 +380,13 @@ class KnowledgeAction(KnowledgeRun, Action, ABC):
 
     def role_or_reply(self, ctx: Context, question: Callable[[str], str]) -> Any:
         """The Role the message names; else, when it names another kind of thing, that thing's answer
-        (a Reply); else the remembered role; else a Reply asking which role, with `question` buttons."""
+        (a Reply); else the remembered role; else a Reply asking which role, with `question` buttons. A
+        message about a move between two roles ("moving from EM to director - what should I work on?",
+        "project engineer → engineering manager: what helps?") gets the path between them instead."""
+        if self.intent in MOVE_INTENTS and n.PLACE_CURRENT in ctx.placed and n.PLACE_TARGET in ctx.placed:
+            path = topic_action(n.TOPIC_PATH, self._sessions)
+            if path is not None and type(path) is not type(self):
+                return path.answer(ctx)
         role_name = ctx.first(n.ROLE)
         if role_name is None:
             other = self.redirect(ctx)

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from . import names as n
-from .base import KnowledgeRun
+from .base import KnowledgeRun, action_for_kind
 from .buttons import button
 from .render.text import unique
 
@@ -37,6 +37,8 @@ TOPIC_TITLES: dict[str, str] = {
 # Offered when the ranking holds nothing useful.
 DEFAULT_TOPICS = (n.ASK_PATH, n.ASK_CERTIFICATIONS, n.ASK_SALARY)
 MAX_TOPICS = 3
+GUARD_KEY = "topic_guard"  # the topic guard's verdict in the parse data (bot/nlu/topic_guard.py)
+ABOUT_NAME = "about_name"  # the verdict for a message that only names one thing: its usual answer
 
 
 def likeliest_topics(intent_ranking: list[dict[str, Any]], limit: int = MAX_TOPICS) -> list[str]:
@@ -52,20 +54,64 @@ def topic_buttons(intents: list[str], entities: dict[str, Any] | None = None) ->
     return [button(TOPIC_TITLES[i], i, entities) for i in intents if i in TOPIC_TITLES]
 
 
+def message_entities(message: dict[str, Any]) -> dict[str, Any]:
+    """The first value of each knowledge-base entity kind in a parsed message."""
+    entities: dict[str, Any] = {}
+    for e in message.get("entities") or []:
+        if isinstance(e, dict) and e.get("entity") in n.ENTITIES and isinstance(e.get("value"), str):
+            entities.setdefault(e["entity"], e["value"])
+    return entities
+
+
+def answer_not_covered(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """Outcome (b): "my knowledge base doesn't cover that" (utter_not_covered) and buttons for the two or
+    three nearest topics it does know (the classifier's runners-up, with the message's entities). The one
+    place that says so: chain it after any other lookup (an FAQ) that found nothing. Never raises."""
+    try:
+        message = tracker.latest_message or {}
+        buttons = topic_buttons(likeliest_topics(message.get("intent_ranking") or []),
+                                message_entities(message) or None)
+    except Exception:  # a malformed tracker must not leave the user without an answer
+        logger.exception("answer_not_covered failed")
+        buttons = topic_buttons(list(DEFAULT_TOPICS))
+    dispatcher.utter_message(response=n.UTTER_NOT_COVERED, buttons=buttons)
+    return []
+
+
+class ActionNotCovered(KnowledgeRun, Action):
+    """Outcome (b) for a career question the knowledge base has nothing on (intent not_covered)."""
+
+    action_name = n.ACTION_NOT_COVERED
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        """Say it is not covered and offer the nearest topics."""
+        return answer_not_covered(dispatcher, tracker)
+
+
 class ActionOfferTopics(KnowledgeRun, Action):
     """"I'm not sure I understood" with buttons for the likeliest topics."""
 
     action_name = n.ACTION_OFFER_TOPICS
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        """Offer up to three topics from the message's intent ranking (never raises)."""
+        """The topic guard's verdict (bot/nlu/topic_guard.py) when it gave one: not covered (b) or out of
+        scope (c); else offer up to three topics from the message's intent ranking (never raises)."""
+        verdict = ((tracker.latest_message or {}).get(GUARD_KEY) or {}).get("outcome")
+        if verdict == ABOUT_NAME:
+            kinds = list(message_entities(tracker.latest_message or {}))
+            action = action_for_kind(kinds[0], self._sessions) if kinds else None
+            if action is not None:
+                return action.run(dispatcher, tracker, domain)
+            verdict = n.NOT_COVERED
+        if verdict == n.NOT_COVERED:
+            return answer_not_covered(dispatcher, tracker)
+        if verdict == n.OUT_OF_SCOPE:  # (c), with the topics it does know as buttons
+            dispatcher.utter_message(response=n.UTTER_OUT_OF_SCOPE, buttons=topic_buttons(list(DEFAULT_TOPICS)))
+            return []
         try:
             message = tracker.latest_message or {}
-            entities: dict[str, Any] = {}
-            for e in message.get("entities") or []:
-                if isinstance(e, dict) and e.get("entity") in n.ENTITIES and isinstance(e.get("value"), str):
-                    entities.setdefault(e["entity"], e["value"])
-            buttons = topic_buttons(likeliest_topics(message.get("intent_ranking") or []), entities or None)
+            buttons = topic_buttons(likeliest_topics(message.get("intent_ranking") or []),
+                                    message_entities(message) or None)
         except Exception:  # a malformed tracker must not leave the user without an answer
             logger.exception("action %s failed", self.name())
             buttons = topic_buttons(list(DEFAULT_TOPICS))

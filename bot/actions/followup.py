@@ -43,3 +43,25 @@ class ActionAnswerFollowup(KnowledgeAction):
         if action is not None and any(kind in kinds for kind in named):
             return action.answer(ctx)
         return action_for_kind(named[0], self._sessions).answer(ctx)
+
+
+class ActionExplainLast(KnowledgeAction):
+    """'Why would I need it?', 'what's the point of it?': re-answer the last topic about the thing it was
+    about (the certification, degree, role... remembered in the slots), which says what it is good for."""
+
+    mention_kinds = ()
+
+    action_name = n.ACTION_EXPLAIN_LAST
+
+    def answer(self, ctx: Context) -> Reply:
+        """The last topic's answer about the remembered thing; without one, a question back."""
+        action = topic_action(ctx.tracker.get_slot(n.TOPIC), self._sessions)
+        if action is not None and not ctx.named_kinds():
+            for kind in action.takes or ():
+                value = ctx.tracker.get_slot(kind)
+                if isinstance(value, str) and ctx.assume(kind, value):
+                    return action.answer(ctx)
+        if action is not None and ctx.named_kinds():
+            return action.answer(ctx)
+        buttons = [button(cap(r.name), n.ASK_ROLE_DUTIES, {n.ROLE: r.name}) for r in featured_roles(ctx.session)]
+        return self.ask_which("role, certification or degree", buttons)

@@ -5,8 +5,10 @@ from knowledge import queries as q
 
 from . import names as n
 from .buttons import button, compare_degrees_button, mem_button
-from .render.market import render_outlook, render_salary
-from .base import Context, KnowledgeAction, Reply
+from .render.market import render_outlook, render_salary, render_sources, scope_note
+from .render.text import paragraphs
+from .scope import place_named
+from .base import Context, KnowledgeAction, Message, Reply
 
 # Keys of the market facts each answer shows, in order.
 SALARY_FACTS = ("average_salary", "salary_range")
@@ -26,8 +28,14 @@ class ActionShowSalary(KnowledgeAction):
     action_name = n.ACTION_SHOW_SALARY
 
     def answer(self, ctx: Context) -> Reply:
-        """The salary facts; a note when the role in question is not the one the figures are about."""
+        """The salary facts; a note when the role in question is not the one the figures are about. A cost
+        question about a certification ("how much does the PMP exam cost?") is not covered."""
         s = ctx.session
+        if ctx.first(n.CERTIFICATION) and not ctx.first(n.ROLE):
+            return Reply([Message(response=n.UTTER_NOT_COVERED,
+                                  buttons=[button("Certifications", n.ASK_CERTIFICATIONS,
+                                                  {n.CERTIFICATION: ctx.first(n.CERTIFICATION)}),
+                                           button("Salaries", n.ASK_SALARY)])], None)
         role_name = ctx.first(n.ROLE) or ctx.slot(n.ROLE)
         salary_role = q.resolve(s, SALARY_ROLE, n.ROLE)
         about = role_name if role_name and (salary_role is None or role_name != salary_role.canonical) else None
@@ -35,8 +43,9 @@ class ActionShowSalary(KnowledgeAction):
         industry = q.industry(s, industry_name) if industry_name else None
         facts = [f for f in (q.market_fact(s, key) for key in SALARY_FACTS) if f is not None]
         premium = q.market_fact(s, q.MBA_PREMIUM_FACT) if q.degree(s, q.MBA_KEY) is not None else None
+        place = place_named(ctx.text, lambda phrase: ctx.resolve_phrase(phrase) is not None)
         text = render_salary(facts, q.industries(s, "high"), q.industries(s, "competitive"), premium,
-                                    about, industry)
+                             about, industry, place)
         buttons = [button("What's the job outlook?", n.ASK_OUTLOOK)] + compare_degrees_button(s)
         if q.degree(s, q.MEM_KEY) is not None:
             buttons.append(mem_button())
@@ -60,4 +69,31 @@ class ActionShowOutlook(KnowledgeAction):
                    button("Which specializations are there?", n.ASK_SPECIALIZATIONS)]
         if q.degree(s, q.MEM_KEY) is not None:
             buttons.append(mem_button())
-        return self.reply(render_outlook(facts, q.employers(s)), buttons)
+        place = place_named(ctx.text, lambda phrase: ctx.resolve_phrase(phrase) is not None)
+        text = render_outlook(facts, q.employers(s))
+        return self.reply(paragraphs(scope_note(place, facts), text) if place else text, buttons)
+
+
+# The market facts behind each topic's figures; every other answer comes from the seed article.
+TOPIC_FACTS = {n.TOPIC_SALARY: SALARY_FACTS + (q.MBA_PREMIUM_FACT,), n.TOPIC_OUTLOOK: OUTLOOK_FACTS}
+SEED_SOURCE = "seed"
+
+
+class ActionShowSource(KnowledgeAction):
+    """'Where is that from?': the sources (publisher, year, URL, scope) of the facts of the last answer."""
+
+    topic = None
+    takes = None
+    intent = n.ASK_SOURCE
+
+    action_name = n.ACTION_SHOW_SOURCE
+
+    def answer(self, ctx: Context) -> Reply:
+        """The last topic's facts with their sources; the seed article for every other topic."""
+        s = ctx.session
+        last = ctx.tracker.get_slot(n.TOPIC)
+        facts = [f for f in (q.market_fact(s, key) for key in TOPIC_FACTS.get(last, ())) if f is not None]
+        seed = next((f.source for f in q.market_facts(s) if f.source.key == SEED_SOURCE), None)
+        buttons = [button("What do engineering managers earn?", n.ASK_SALARY),
+                   button("What's the job outlook?", n.ASK_OUTLOOK)]
+        return Reply([Message(text=render_sources(facts, seed), buttons=buttons)], None)

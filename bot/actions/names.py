@@ -43,6 +43,11 @@ TOPIC_DISCIPLINE = "discipline_moves"
 TOPIC_PLAN = "career_plan"
 TOPIC_PROFILE = "profile"
 TOPIC_MENTORS = "mentors"
+TOPIC_LADDER = "ladder"
+
+# Entity roles of a `role` entity (bot/nlu/role_grammar.py): the user's current role and the role they aim for.
+PLACE_CURRENT = "current"
+PLACE_TARGET = "target"
 
 # Intents.
 GREET = "greet"
@@ -74,6 +79,15 @@ STOP = "stop"
 ASK_MENTOR = "ask_mentor"
 ASK_FAQ = "ask_faq"  # sent by the FAQ's follow-up buttons, with the entry's key
 REQUEST_MENTOR_INTRO = "request_mentor_intro"
+ASK_LADDER = "ask_ladder"
+ASK_SOURCE = "ask_source"
+ASK_WHY = "ask_why"
+COMPOUND = "compound"  # bot/nlu/compound.py: several questions in one message
+AFFIRM = "affirm"
+DENY = "deny"
+# Set by NLU components (bot/nlu), never by the intent classifier.
+NOT_COVERED = "not_covered"  # bot/nlu/topic_guard.py
+NON_ENGLISH = "non_english"  # bot/nlu/language.py
 
 # Custom actions (action name -> answered intent).
 ACTION_SHOW_PATH = "action_show_path"
@@ -93,6 +107,11 @@ ACTION_SHOW_DISCIPLINE_MOVES = "action_show_discipline_moves"
 ACTION_ANSWER_FOLLOWUP = "action_answer_followup"
 ACTION_OFFER_TOPICS = "action_offer_topics"
 ACTION_ANSWER_FAQ = "action_answer_faq"
+ACTION_NOT_COVERED = "action_not_covered"
+ACTION_SHOW_LADDER = "action_show_ladder"
+ACTION_SHOW_SOURCE = "action_show_source"
+ACTION_EXPLAIN_LAST = "action_explain_last"
+ACTION_ANSWER_PARTS = "action_answer_parts"
 ACTION_SHOW_CAREER_PLAN = "action_show_career_plan"
 ACTION_ASK_CURRENT_ROLE = "action_ask_current_role"
 ACTION_ASK_TARGET_ROLE = "action_ask_target_role"
@@ -114,6 +133,9 @@ VALIDATE_CAREER_PLAN_FORM = "validate_career_plan_form"
 UTTER_KB_UNAVAILABLE = "utter_kb_unavailable"
 UTTER_ASK_WHICH = "utter_ask_which"
 UTTER_OFFER_TOPICS = "utter_offer_topics"
+UTTER_NOT_COVERED = "utter_not_covered"
+UTTER_OUT_OF_SCOPE = "utter_out_of_scope"
+UTTER_ONE_AT_A_TIME = "utter_one_at_a_time"
 UTTER_ASK_YEARS_EXPERIENCE = "utter_ask_years_experience"
 UTTER_FORM_CURRENT_ROLE = "utter_form_current_role"
 UTTER_FORM_CURRENT_ROLE_NO_EXAMPLE = "utter_form_current_role_no_example"

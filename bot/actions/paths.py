@@ -12,11 +12,11 @@ from . import mentions
 from . import names as n
 from .buttons import button, role_buttons
 from .render.paths import (
-    render_certification_duration,
+    render_certification_duration, render_no_path_between,
     render_degree_duration, render_entry_role, render_next_roles, render_no_way_in, render_path,
     render_role_duration, render_start)
-from .render.text import degree_short, with_article
-from .base import Context, KnowledgeAction, Reply, featured_roles
+from .render.text import degree_short, paragraphs, with_article
+from .base import Context, KnowledgeAction, Message, Reply, featured_roles
 
 def is_entry_level(role: m.Role) -> bool:
     """True for roles named at the entry stage."""
@@ -47,7 +47,13 @@ class ActionShowPath(KnowledgeAction):
     action_name = n.ACTION_SHOW_PATH
 
     def answer(self, ctx: Context) -> Reply:
-        """The path to the role named (or remembered), the starting point, or a question back."""
+        """The path between the two roles the message places ("I'm X, how do I get to Y"), else the path to
+        the role named (or remembered), the starting point, or a question back."""
+        current, target = ctx.placed.get(n.PLACE_CURRENT), ctx.placed.get(n.PLACE_TARGET)
+        if target is not None:
+            if current is not None and current != target:
+                return self.path_between(ctx.session, q.role(ctx.session, current), q.role(ctx.session, target))
+            return self.path_to(ctx.session, q.role(ctx.session, target))
         role_name = ctx.first(n.ROLE)
         if role_name is None:
             other = self.redirect(ctx)
@@ -74,6 +80,20 @@ class ActionShowPath(KnowledgeAction):
             text = render_no_way_in(role, q.specializations_for_role(s, role))
         return self.reply(text, path_buttons(role.name), role=role.name)
 
+    def path_between(self, s: Session, start: m.Role, goal: m.Role) -> Reply:
+        """The shortest way from the user's role to the one they aim for; when the knowledge base has none,
+        say so and give the usual way up to the goal."""
+        steps = q.shortest_path(s, start, goal)
+        if not steps:
+            usual = self.path_to(s, goal)
+            note = render_no_path_between(start, goal)
+            return Reply([Message(text=paragraphs(note, usual.messages[0].text),
+                                  buttons=usual.messages[0].buttons)], usual.topic, usual.slots)
+        last_from = steps[-1].from_role_id
+        other = [t.from_role for t in q.ways_in(s, goal) if t.from_role_id != last_from]
+        text = render_path(goal, steps, other, q.timed_transitions(s), start)
+        return self.reply(text, path_buttons(goal.name), role=goal.name)
+
     def start(self, s: Session) -> Reply:
         """Where an engineering-management career starts."""
         entry = q.roles(s, "entry")
@@ -99,7 +119,7 @@ class ActionShowDuration(KnowledgeAction):
     def answer(self, ctx: Context) -> Reply:
         """Time to the role or degree named, else the one in context, else a question back."""
         s = ctx.session
-        role_name, degree_key = ctx.first(n.ROLE), ctx.first(n.DEGREE)
+        role_name, degree_key = ctx.placed.get(n.PLACE_TARGET) or ctx.first(n.ROLE), ctx.first(n.DEGREE)
         if role_name is None and degree_key is None:
             cert = ctx.first(n.CERTIFICATION)
             if cert is not None:

@@ -41,6 +41,9 @@ QUESTIONS = {
     actions.ActionShowDisciplineMoves: ("I'm a civil engineer", n.ASK_DISCIPLINE_MOVES,
                                         [(n.DISCIPLINE, "civil engineer")]),
     actions.ActionAnswerFollowup: ("and a director?", n.INFORM, [(n.ROLE, "director")]),
+    actions.ActionShowLadder: ("outline the career ladder", n.ASK_LADDER, []),
+    actions.ActionShowSource: ("where is that from?", n.ASK_SOURCE, []),
+    actions.ActionExplainLast: ("why would I need it?", n.ASK_WHY, []),
 }
 POLITE = "I can't look that up right now, please try again in a moment."
 

@@ -12,12 +12,16 @@ from .text import (
 
 def render_salary(facts: Sequence[m.MarketFact], high: Sequence[m.Industry], competitive: Sequence[m.Industry],
                   premium: m.MarketFact | None = None, about: str | None = None,
-                  industry: m.Industry | None = None) -> str:
-    """Salary figures with source and year, the best-paying industries and the MBA premium."""
+                  industry: m.Industry | None = None, place: str | None = None) -> str:
+    """Salary figures with source and year, the best-paying industries and the MBA premium; what the figures
+    do not cover (another role, a place) said first."""
     intro = ""
     if about:
         intro = (f"The knowledge base's salary figures are for engineering managers; it has none for "
-                 f"{with_article(about)}.")
+                 f"{with_article(about)}. My knowledge base doesn't cover that role's pay, so here are the "
+                 f"engineering manager figures, in case they help.")
+    if place:
+        intro = paragraphs(intro, scope_note(place, facts))
     focus = ""
     if industry is not None:
         focus = f"**{cap(industry.name)}**: {industry.note or ''} The knowledge base has no salary figure " \
@@ -27,6 +31,16 @@ def render_salary(facts: Sequence[m.MarketFact], high: Sequence[m.Industry], com
     figures = render_facts(facts) if facts else nothing_stored("salary figures")
     return paragraphs(intro, focus, "**Engineering manager salaries**\n" + figures,
                       bullets(lines), render_facts([premium]) if premium is not None else "")
+
+
+def scope_note(place: str, facts: Sequence[m.MarketFact]) -> str:
+    """'These facts are not specific to Germany: they are US figures from PayScale, 2025.'"""
+    cited = unique([f"{f.source.publisher or f.source.title}, {f.year}" if f.year else
+                    (f.source.publisher or f.source.title) for f in facts])
+    source = f" from {join_names(cited)}" if cited else ""
+    if any("US figures" in (f.note or "") for f in facts):
+        return f"These facts are not specific to {place}: they are US figures{source}."
+    return f"These facts are not specific to {place}{': they come' + source if source else ''}."
 
 
 def render_outlook(facts: Sequence[m.MarketFact], employers: Sequence[m.Employer]) -> str:
@@ -41,3 +55,19 @@ def render_outlook(facts: Sequence[m.MarketFact], employers: Sequence[m.Employer
     if employers:
         blocks.append(f"{hiring}\n{source_line(employers[0].source)}")
     return paragraphs(*blocks)
+
+
+def render_sources(facts: Sequence[m.MarketFact], seed: m.Source | None) -> str:
+    """Each fact with its year and source ('Average engineering manager salary: PayScale, 2025 — URL'); or,
+    without facts, the article the knowledge base is built from."""
+    if not facts:
+        if seed is None:
+            return nothing_stored("sources")
+        return paragraphs("That answer comes from the article the knowledge base is built from:", source_line(seed))
+    lines = []
+    for f in facts:
+        year = f" ({f.year})" if f.year else ""
+        scope = " US figures." if "US figures" in (f.note or "") else ""
+        lines.append(f"{f.label}{year}: {f.source.publisher or f.source.title}.{scope}")
+    sources = unique([f.source for f in facts], key=lambda s: s.key)
+    return paragraphs("Where those figures come from:\n" + bullets(lines), *(source_line(s) for s in sources))

@@ -13,9 +13,10 @@ from .text import (
 
 
 def render_path(goal: m.Role, ladder: Sequence[m.Transition], other_ways: Sequence[m.Role] = (),
-                timed: Sequence[m.Transition] = ()) -> str:
-    """The shortest ladder up to `goal`, step by step, with the time and what helps where known; when no
-    step has a time, the timing the source does give (`timed`: every transition with a time)."""
+                timed: Sequence[m.Transition] = (), start: m.Role | None = None) -> str:
+    """The shortest ladder up to `goal` (from `start` when given), step by step, with the time and what helps
+    where known; when no step has a time, the timing the source does give (`timed`: every transition with
+    a time)."""
     steps = []
     for t in ladder:
         years = years_text(t.min_years, t.max_years, t.years_note)
@@ -36,7 +37,15 @@ def render_path(goal: m.Role, ladder: Sequence[m.Transition], other_ways: Sequen
         timing = ""
     also = (f"You can also move into {goal.name} from {join_names((r.name for r in other_ways), 'or')}."
             if other_ways else "")
-    return paragraphs(f"The usual way up to **{goal.name}**:\n{ladder_label(ladder)}", *steps, timing, also)
+    head = (f"From **{start.name}** to **{goal.name}**" if start is not None else
+            f"The usual way up to **{goal.name}**")
+    return paragraphs(f"{head}:\n{ladder_label(ladder)}", *steps, timing, "" if start is not None else also)
+
+
+def render_no_path_between(start: m.Role, goal: m.Role) -> str:
+    """The knowledge base has no step from one role to the other."""
+    return (f"The knowledge base has no step from {start.name} to {goal.name} (it only knows moves up the "
+            f"ladder it describes).")
 
 
 def render_entry_role(role: m.Role, bachelor: m.Degree | None, skills: Sequence[m.Skill],
@@ -164,3 +173,14 @@ def render_next_roles(role: m.Role, steps: Sequence[m.Transition]) -> str:
 def render_certification_duration(c: m.Certification) -> str:
     """'How long does PMP take?': the source gives no time, so say so and describe the certification."""
     return f"The knowledge base gives no typical time for earning {c.abbreviation}.\n\n" + render_certification(c)
+
+
+def render_ladder(by_stage: Sequence[tuple[str, Sequence[m.Role]]], typical: Sequence[m.Transition],
+                  timed: Sequence[m.Transition] = ()) -> str:
+    """The roles of each stage of the ladder, the typical progression and the timing the source gives."""
+    lines = [f"**{cap(STAGE_LABELS.get(stage, stage))}**: {join_names(r.name for r in roles)}"
+             for stage, roles in by_stage if roles]
+    head = ("The engineering-management career ladder, stage by stage:" if len(by_stage) > 1 else
+            f"{cap(STAGE_LABELS.get(by_stage[0][0], by_stage[0][0]))} roles on the engineering-management path:")
+    progression = f"A typical progression: {ladder_label(typical)}." if typical else ""
+    return paragraphs(head + "\n" + bullets(lines), progression, timed_reference(timed, "Timing"))
