@@ -33,7 +33,7 @@ KB_CODE := $(wildcard knowledge/*.py)
 RUNTIME_ONLY_DATA := knowledge/data/faq.yml knowledge/data/bls_ooh.yml knowledge/data/career_facts.yml \
   knowledge/data/onet_mapping.yml $(wildcard knowledge/data/onet/*.tsv)
 TRAIN_INPUTS := config.yml bot/domain.yml $(wildcard bot/data/*.yml) $(filter-out $(RUNTIME_ONLY_DATA),$(KB_DATA)) \
-  bot/spacy_model.py
+  bot/spacy_model.py $(wildcard bot/nlu/*.py)
 # With the default SQLite database the database file itself is the target; with CAREERBOT_DB_URL set
 # (e.g. PostgreSQL) a stamp file records the last load.
 ifdef CAREERBOT_DB_URL

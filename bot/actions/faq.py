@@ -3,7 +3,9 @@ author adds is answered after `python -m knowledge load`, without retraining.
 
 `answer_from_faq(session, text)` is the entry point the fallback path can call ("FAQ first, then not
 covered"); `action_answer_faq` runs it on the latest message and, when no entry is confident enough, hands
-over to the fallback (`action_offer_topics`) instead of answering a different question.
+over instead of answering a different question: to `action_not_covered` for a career question the topic guard
+found no answer for (intent `not_covered`, whose rule runs the FAQ first), else to the fallback
+(`action_offer_topics`).
 """
 from __future__ import annotations
 
@@ -60,8 +62,9 @@ class ActionAnswerFaq(KnowledgeRun, Action):
                 reply = answer_from_faq(session, message.get("text") or "", key)
         except Exception:  # the user gets a polite message whatever went wrong; the log gets the details
             return self.fail_politely(dispatcher, tracker)
-        if reply is None:
-            return [FollowupAction(n.ACTION_OFFER_TOPICS)]
+        if reply is None:  # FAQ first, then the honest "not covered" (or the fallback's topics)
+            covered_elsewhere = (message.get("intent") or {}).get("name") != n.NOT_COVERED
+            return [FollowupAction(n.ACTION_OFFER_TOPICS if covered_elsewhere else n.ACTION_NOT_COVERED)]
         for m in reply.messages:
             dispatcher.utter_message(text=m.text, buttons=m.buttons or None)
         return []
