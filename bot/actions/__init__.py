@@ -7,6 +7,7 @@ from .comparisons import ActionCompare
 from .education import ActionShowEducation, ActionShowSkills
 from .fallback import ActionOfferTopics
 from .faq import ActionAnswerFaq
+from .labor import ActionShowLabor
 from .followup import ActionAnswerFollowup
 from .market import ActionShowOutlook, ActionShowSalary
 from .paths import ActionShowDuration, ActionShowNextRoles, ActionShowPath
@@ -15,7 +16,7 @@ from .specializations import ActionShowDisciplineMoves, ActionShowIndustries, Ac
 
 __all__ = [
     "ActionAnswerFaq", "ActionAnswerFollowup", "ActionCompare", "ActionOfferTopics", "ActionShowCertifications",
-    "ActionShowDisciplineMoves", "ActionShowDuration", "ActionShowEducation", "ActionShowIndustries",
+    "ActionShowDisciplineMoves", "ActionShowDuration", "ActionShowEducation", "ActionShowIndustries", "ActionShowLabor",
     "ActionShowNextRoles", "ActionShowOutlook", "ActionShowPath", "ActionShowReportingLine",
     "ActionShowRoleDuties", "ActionShowSalary", "ActionShowSkills", "ActionShowSpecializations",
 ]
