@@ -41,6 +41,7 @@ QUESTIONS = {
     actions.ActionShowDisciplineMoves: ("I'm a civil engineer", n.ASK_DISCIPLINE_MOVES,
                                         [(n.DISCIPLINE, "civil engineer")]),
     actions.ActionAnswerFollowup: ("and a director?", n.INFORM, [(n.ROLE, "director")]),
+    actions.ActionShowLabor: ("What tools does an EM use?", n.ASK_ONET_TECHNOLOGY, [(n.ROLE, "EM")]),
 }
 POLITE = "I can't look that up right now, please try again in a moment."
 
