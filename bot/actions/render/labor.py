@@ -82,7 +82,8 @@ def render_technology(role: str, occ: m.OnetOccupation, techs: Sequence[m.OnetTe
 
 
 def _shares(rows: Sequence[m.OnetEducation]) -> str:
-    return "; ".join(f"{e.label} {e.percent:.0f}%" for e in rows)
+    """'Master's Degree 46%; Bachelor's Degree 32%' (O*NET's long category notes after ' - ' left out)."""
+    return "; ".join(f"{e.label.split(' - ')[0]} {e.percent:.0f}%" for e in rows)
 
 
 def render_background(role: str, occ: m.OnetOccupation, education: Sequence[m.OnetEducation],
@@ -109,8 +110,15 @@ def render_related(role: str, occ: m.OnetOccupation, related: Sequence[m.OnetRel
                       bullets(f"{r.related_title} ({r.related_code})" for r in related), onet_source())
 
 
-def figure_text(measure: str, f: lab.Figure) -> str:
-    """'Median pay: $152,350 (May 2021) — BLS Occupational Outlook Handbook, https://...' with its caveats."""
+def figure_source(f: lab.Figure) -> str:
+    """'BLS Occupational Outlook Handbook https://...' (the kind of source and its page)."""
+    source = SOURCE_TYPE_LABELS.get(f.figure.source_type, f.figure.source_type)
+    return f"{source} {f.figure.url}" if f.figure.url else source
+
+
+def figure_text(measure: str, f: lab.Figure, with_url: bool = True) -> str:
+    """'Median pay: $152,350 (May 2021) — BLS Occupational Outlook Handbook https://...' with its caveats
+    (the page left out when `with_url` is false, for answers that list their sources once at the end)."""
     fig = f.figure
     if f.figure.amount is not None and measure == "median_annual_pay":
         value = f"${fig.amount:,} per year"
@@ -130,19 +138,20 @@ def figure_text(measure: str, f: lab.Figure) -> str:
     if f.secondary:
         caveats.append("from a secondary source, not BLS itself")
     caveat = f" — note: {' and '.join(caveats)}" if caveats else ""
-    source = SOURCE_TYPE_LABELS.get(fig.source_type, fig.source_type)
-    url = f" {fig.url}" if fig.url else ""
-    return f"{MEASURE_LABELS.get(measure, measure)}: {value} ({when}{scope}) — {source}{url}{caveat}"
+    source = figure_source(f) if with_url else SOURCE_TYPE_LABELS.get(fig.source_type, fig.source_type)
+    return f"{MEASURE_LABELS.get(measure, measure)}: {value} ({when}{scope}) — {source}{caveat}"
 
 
 def render_bls(role: str, occ: m.OnetOccupation, profile: m.BlsProfile | None,
                figures: Sequence[tuple[str, Sequence[lab.Figure]]]) -> str:
     """BLS median pay, number of jobs and projected growth, each with its source, year and caveats."""
-    lines = [figure_text(measure, f) for measure, figs in figures for f in figs]
+    lines = [figure_text(measure, f, with_url=False) for measure, figs in figures for f in figs]
     if profile is None or not lines:
         note = f" {profile.note}" if profile is not None and profile.note else ""
         return f"I have no BLS figures for {_occ(role, occ)}.{note}"
-    return paragraphs(f"BLS figures for {_occ(role, occ)}:", bullets(lines))
+    sources = list(dict.fromkeys(figure_source(f) for _, figs in figures for f in figs))
+    return paragraphs(f"BLS figures for {_occ(role, occ)}:", bullets(lines),
+                      "\n".join(f"Source: {s}" for s in sources))
 
 
 def render_salary_bls(occ: m.OnetOccupation, figures: Sequence[lab.Figure]) -> str:
