@@ -68,3 +68,12 @@ def test_bls_figures_flag_stale_and_secondary(kb):
     occ = lab.occupation(kb, "Chief Executives")
     figures = lab.bls_figures(lab.bls_profile(kb, occ), "median_annual_pay", dt.date(2026, 1, 1))
     assert [f.stale for f in figures] == [True, False] and [f.secondary for f in figures] == [False, True]
+
+
+def test_background_without_survey_data_says_so(ask, kb):
+    occ = lab.role_onet(kb, q.role(kb, "project manager")).primary
+    assert not lab.education_shares(occ, "RL") and not lab.education_shares(occ, "RW")
+    answer = ask(ActionShowLabor, "education of project managers", n.ASK_ONET_BACKGROUND,
+                 [(n.ROLE, "project manager")])
+    assert "O*NET has no survey data for this occupation" in answer.text
+    assert f"Job zone {occ.job_zone}" in answer.text

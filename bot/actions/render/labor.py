@@ -94,10 +94,12 @@ def render_background(role: str, occ: m.OnetOccupation, education: Sequence[m.On
         lines.append(f"Education: {_shares(education)}")
     if experience:
         lines.append(f"Related work experience: {_shares(experience)}")
+    if not education and not experience:
+        lines.append("Education and experience: O*NET has no survey data for this occupation.")
     if zone is not None:
         lines.append(f"Job zone {zone.zone} ({zone.name}): {zone.experience.split('. ')[0].rstrip('.')}.")
-    if not lines:
-        return f"{ONET_CITE} has no education or job-zone data for {_occ(role, occ)}."
+    if not education and not experience and zone is None:
+        return f"{ONET_CITE} has no education, experience or job-zone data for {_occ(role, occ)}."
     return paragraphs(f"According to {ONET_CITE}, the background of people working as "
                       f"{with_article(_occ(role, occ))} (share of respondents):", bullets(lines), onet_source())
 
