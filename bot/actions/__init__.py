@@ -9,6 +9,7 @@ from .education import ActionShowEducation, ActionShowSkills
 from .fallback import ActionNotCovered, ActionOfferTopics
 from .faq import ActionAnswerFaq
 from .followup import ActionAnswerFollowup, ActionExplainLast
+from .labor import ActionShowLabor
 from .ladder import ActionShowLadder
 from .market import ActionShowOutlook, ActionShowSalary, ActionShowSource
 from .paths import ActionShowDuration, ActionShowNextRoles, ActionShowPath
@@ -18,7 +19,7 @@ from .specializations import ActionShowDisciplineMoves, ActionShowIndustries, Ac
 __all__ = [
     "ActionAnswerFaq", "ActionAnswerFollowup", "ActionAnswerParts", "ActionCompare", "ActionNotCovered",
     "ActionOfferTopics", "ActionShowCertifications", "ActionExplainLast", "ActionShowLadder", "ActionShowSource",
-    "ActionShowDisciplineMoves", "ActionShowDuration", "ActionShowEducation", "ActionShowIndustries",
+    "ActionShowDisciplineMoves", "ActionShowDuration", "ActionShowEducation", "ActionShowIndustries", "ActionShowLabor",
     "ActionShowNextRoles", "ActionShowOutlook", "ActionShowPath", "ActionShowReportingLine",
     "ActionShowRoleDuties", "ActionShowSalary", "ActionShowSkills", "ActionShowSpecializations",
 ]

@@ -1,10 +1,12 @@
 """Market actions: salaries (with source and year) and the job outlook."""
 from __future__ import annotations
 
+from knowledge import labor as lab
 from knowledge import queries as q
 
 from . import names as n
 from .buttons import button, compare_degrees_button, mem_button
+from .render.labor import render_salary_bls
 from .render.market import render_outlook, render_salary, render_sources, scope_note
 from .render.text import paragraphs
 from .scope import place_named
@@ -46,6 +48,12 @@ class ActionShowSalary(KnowledgeAction):
         place = place_named(ctx.text, lambda phrase: ctx.resolve_phrase(phrase) is not None)
         text = render_salary(facts, q.industries(s, "high"), q.industries(s, "competitive"), premium,
                              about, industry, place)
+        # BLS's median pay for the role's O*NET occupation, beside the article's figures (other source and year)
+        role_ = q.role(s, role_name or SALARY_ROLE)
+        occ = lab.role_onet(s, role_).primary if role_ is not None else None
+        profile = lab.bls_profile(s, occ) if occ is not None else None
+        if profile is not None:
+            text = paragraphs(text, render_salary_bls(occ, lab.bls_figures(profile, "median_annual_pay")))
         buttons = [button("What's the job outlook?", n.ASK_OUTLOOK)] + compare_degrees_button(s)
         if q.degree(s, q.MEM_KEY) is not None:
             buttons.append(mem_button())

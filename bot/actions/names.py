@@ -153,3 +153,15 @@ UTTER_NO_MENTOR_DIRECTORY = "utter_no_mentor_directory"
 UTTER_ASK_MENTOR_SUBJECT = "utter_ask_mentor_subject"
 UTTER_UNKNOWN_MENTOR = "utter_unknown_mentor"
 UTTER_MENTOR_UNAVAILABLE = "utter_mentor_unavailable"
+
+# Labor-market answers (O*NET and BLS facts about a role's occupation; bot/actions/labor.py).
+TOPIC_LABOR = "labor"
+LABOR_ASPECT = "labor_aspect"  # slot: which labor answer was given last (tasks, skills, ... see render/labor.py)
+ASK_ONET_TASKS = "ask_onet_tasks"
+ASK_ONET_SKILLS = "ask_onet_skills"
+ASK_ONET_TECHNOLOGY = "ask_onet_technology"
+ASK_ONET_BACKGROUND = "ask_onet_background"  # education, related experience, job zone
+ASK_RELATED_JOBS = "ask_related_jobs"
+ASK_BLS = "ask_bls"  # BLS median pay, number of jobs, projected growth
+LABOR_INTENTS = (ASK_ONET_TASKS, ASK_ONET_SKILLS, ASK_ONET_TECHNOLOGY, ASK_ONET_BACKGROUND, ASK_RELATED_JOBS, ASK_BLS)
+ACTION_SHOW_LABOR = "action_show_labor"

@@ -44,6 +44,7 @@ QUESTIONS = {
     actions.ActionShowLadder: ("outline the career ladder", n.ASK_LADDER, []),
     actions.ActionShowSource: ("where is that from?", n.ASK_SOURCE, []),
     actions.ActionExplainLast: ("why would I need it?", n.ASK_WHY, []),
+    actions.ActionShowLabor: ("What tools does an EM use?", n.ASK_ONET_TECHNOLOGY, [(n.ROLE, "EM")]),
 }
 POLITE = "I can't look that up right now, please try again in a moment."
 

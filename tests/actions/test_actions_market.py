@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from bot.actions import ActionShowOutlook, ActionShowSalary
 from bot.actions import names as n
+from knowledge import labor as lab
+from knowledge import queries as q
 
 PAYSCALE_URL = "https://www.payscale.com/research/US/Job=Engineering_Manager/Salary"
 
@@ -33,6 +35,21 @@ def test_salary_for_another_role_says_the_figures_are_for_managers(ask):
 def test_salary_for_the_role_in_context(ask):
     answer = ask(ActionShowSalary, "and the salary?", n.ASK_SALARY, [], {n.ROLE: "chief technology officer"})
     assert "it has none for a chief technology officer" in answer.text
+
+
+def test_salary_shows_bls_median_pay_beside_the_article(ask, kb_sessions):
+    answer = ask(ActionShowSalary, "What does a CTO earn?", n.ASK_SALARY, [(n.ROLE, "chief technology officer")])
+    with kb_sessions() as s:
+        occ = lab.role_onet(s, q.role(s, "chief technology officer")).primary
+        figures = lab.bls_figures(lab.bls_profile(s, occ), "median_annual_pay")
+        expected = [(f"${f.figure.amount:,}", f.figure.when, f.stale, f.secondary) for f in figures]
+    text = answer.text
+    assert "$121,560" in text and "PayScale" in text  # the article's figure stays, with its source
+    assert f"BLS median pay ({occ.title})" in text
+    for amount, when, stale, secondary in expected:
+        assert amount in text and when in text
+    assert "older than 5 years" in text and "secondary source" in text
+    assert len([ln for ln in text.splitlines() if ln.strip()]) <= 14
 
 
 def test_salary_in_an_industry(ask):
