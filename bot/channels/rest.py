@@ -177,6 +177,10 @@ class RestInput(RasaRestInput):
         async def refuse_open_network(app: Any, _loop: Any) -> None:
             require_token_off_loopback(str(getattr(app.state, "host", "") or ""))
 
+        @bp.listener("before_server_stop")
+        async def close_connections(app: Any, _loop: Any) -> None:
+            await safeguards.shutdown(getattr(app.ctx, "agent", None))
+
         @bp.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
             agent = getattr(request.app.ctx, "agent", None)

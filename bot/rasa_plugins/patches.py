@@ -32,8 +32,8 @@ SPEEDUPS_ENV = "CAREERBOT_SPEEDUPS"
 SPEEDUPS_OFF_ENV = "CAREERBOT_SPEEDUPS_OFF"
 
 # Speed groups, each switched off as a whole (bench/run.py --patch-groups measures each).
-# graph, rules, nlu, domain and keepalive were removed: under 5 % each (bench/PATCH_GROUPS.md).
-SPEED_GROUPS = ("lean_start", "states", "action_check", "tracker_cache")
+SPEED_GROUPS = ("lean_start", "graph", "states", "rules", "nlu", "domain", "action_check", "keepalive",
+                "tracker_cache")
 SAFETY_GROUPS = ("safeguards", "console")
 
 
@@ -65,10 +65,20 @@ class Pinned:
 
 
 PATCHES: tuple[Patch, ...] = (
+    Patch("rasa.engine.runner.dask:DaskGraphRunner.run", "bot.rasa_plugins.speedups:sequential_run",
+          "graph", "45f0f52f574f3aa9"),
     Patch("rasa.shared.core.trackers:DialogueStateTracker.past_states",
           "bot.rasa_plugins.speedups:incremental_past_states", "states", "5463eefb5c69d27f"),
     Patch("rasa.shared.core.trackers:DialogueStateTracker.applied_events",
           "bot.rasa_plugins.speedups:memoised_applied_events", "states", "764d5065ea9997d6"),
+    Patch("rasa.core.policies.rule_policy:RulePolicy._get_possible_keys",
+          "bot.rasa_plugins.speedups:possible_rule_keys", "rules", "2915fd81711e194c"),
+    Patch("rasa.nlu.classifiers.logistic_regression_classifier:LogisticRegressionClassifier._create_X",
+          "bot.rasa_plugins.speedups:single_message_X", "nlu", "6f50b5eef8a879c4"),
+    Patch("rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer:CountVectorsFeaturizer._create_features",
+          "bot.rasa_plugins.speedups:sentence_features_only", "nlu", "d841f50f6649704a", when="tensorflow_free"),
+    Patch("rasa.shared.core.domain:Domain.is_empty", "bot.rasa_plugins.speedups:domain_is_empty", "domain",
+          "884be90ef485f1d2"),
     Patch("rasa.core.actions.action:RemoteAction._validate_action_result",
           "bot.rasa_plugins.speedups:validate_action_result", "action_check", "f8cdb4be68123961"),
     Patch("rasa.core.agent:Agent.__init__", "bot.rasa_plugins.safeguards:polite_agent_init", "safeguards",
@@ -84,6 +94,8 @@ PATCHES: tuple[Patch, ...] = (
 )
 
 PINNED: tuple[Pinned, ...] = (
+    # PoliteActionEndpoint._call is EndpointConfig.request over a kept-alive session.
+    Pinned("rasa.utils.endpoints:EndpointConfig.request", "keepalive", "ccdb778aed8208e2"),
     # stores.TrackerStore writes rows as SQLTrackerStore.save does and reads as its retrieve does.
     Pinned("rasa.core.tracker_store:SQLTrackerStore.save", "tracker_cache", "57165e46eab3de08"),
     Pinned("rasa.core.tracker_store:SQLTrackerStore._retrieve", "tracker_cache", "c8adbf6f4b61ddd1"),
@@ -186,8 +198,9 @@ def _apply(patch: Patch) -> str | None:
 
 def _set_switches(groups: set[str]) -> None:
     """The speed groups that live in careerbot's own extension points read a switch, not a patch."""
-    from bot.rasa_plugins import stores
+    from bot.rasa_plugins import safeguards, stores
 
+    safeguards.KEEP_ALIVE = "keepalive" in groups
     stores.CACHE_TRACKERS = "tracker_cache" in groups
 
 

@@ -9,7 +9,9 @@ Rasa 3.6 hides two failures by default:
   starts the conversation afresh and saves it in memory. `install` removes that wrapper, so the error
   reaches the channel (bot.channels.rest answers 503) and the health check reports it.
 
-(Kept-alive connections to the action server were removed: bench/PATCH_GROUPS.md measured no gain.)
+`PoliteActionEndpoint` also keeps one aiohttp session with keep-alive connections to the action server,
+where Rasa opens a new session and TCP connection for every call (profiled with py-spy; bench/RESULTS.md):
+the speed group "keepalive", read from `KEEP_ALIVE`.
 
 bot.rasa_plugins.patches installs these for every Rasa server careerbot starts (any channel, `rasa shell`
 included): `polite_agent_init` wraps Agent.__init__ (every agent, also one loaded later through the HTTP
@@ -22,12 +24,14 @@ import asyncio
 import functools
 import logging
 import os
+import ssl
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
+import ujson
 from rasa.core.tracker_store import InMemoryTrackerStore, TrackerStore
-from rasa.utils.endpoints import ClientResponseError, EndpointConfig
+from rasa.utils.endpoints import ClientResponseError, EndpointConfig, concat_url
 
 from bot.actions.names import UTTER_KB_UNAVAILABLE
 
@@ -36,6 +40,12 @@ logger = logging.getLogger(__name__)
 ACTION_TIMEOUT_ENV = "CAREERBOT_ACTION_TIMEOUT"
 DEFAULT_ACTION_TIMEOUT = 30.0  # seconds; Rasa waits 5 minutes, far longer than anyone waits for a chat reply
 PROBE_TIMEOUT = 3.0  # seconds for each check of the health report
+# Idle keep-alive connections to the action server are closed after this many seconds: under the 5 s after
+# which the action server (Sanic's KEEP_ALIVE_TIMEOUT) closes them, so that we rarely reuse a closing one.
+KEEPALIVE_SECONDS = 4.0
+#: the "keepalive" speed group (set by bot.rasa_plugins.patches): False calls Rasa's EndpointConfig.request,
+#: a new session and connection per call, still answered politely on failure
+KEEP_ALIVE = True
 
 
 def action_timeout() -> float:
@@ -52,25 +62,75 @@ def unavailable_reply() -> dict[str, list]:
 
 
 class PoliteActionEndpoint(EndpointConfig):
-    """The action server's endpoint: utter_kb_unavailable as the answer when the server is down, fails or is
-    slow."""
+    """The action server's endpoint: calls over kept-alive connections, and utter_kb_unavailable as the answer
+    when the server is down, fails or is slow."""
 
     @classmethod
     def wrap(cls, endpoint: EndpointConfig) -> PoliteActionEndpoint:
-        """The same endpoint (URL, headers, auth...) with polite failure handling."""
+        """The same endpoint (URL, headers, auth...) with pooled connections and polite failure handling."""
         polite = cls(endpoint.url, endpoint.params, endpoint.headers, endpoint.basic_auth, endpoint.token,
                      endpoint.token_name, endpoint.cafile, **endpoint.kwargs)
         polite.type = endpoint.type
         return polite
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pool: aiohttp.ClientSession | None = None
+        self._pool_loop: asyncio.AbstractEventLoop | None = None
+
+    def _session(self) -> aiohttp.ClientSession:
+        """The session of the running event loop (made on first use; a new loop gets a new one)."""
+        loop = asyncio.get_running_loop()
+        if self._pool is None or self._pool.closed or self._pool_loop is not loop:
+            auth = None
+            if self.basic_auth:
+                auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
+            connector = aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS,
+                                             ssl=ssl.create_default_context(cafile=self.cafile)
+                                             if self.cafile else None)
+            self._pool = aiohttp.ClientSession(connector=connector, headers=self.headers, auth=auth,
+                                               json_serialize=ujson.dumps)  # 3x faster than json.dumps
+            self._pool_loop = loop
+        return self._pool
+
+    async def close(self) -> None:
+        """Close the kept-alive connections (when the server stops)."""
+        if self._pool is not None and not self._pool.closed:
+            await self._pool.close()
+
+    async def _call(self, method: str, subpath: str | None, content_type: str | None, compress: bool,
+                    **kwargs: Any) -> Any:
+        """EndpointConfig.request (rasa/utils/endpoints.py, 3.6) over the pooled session."""
+        if not KEEP_ALIVE:
+            return await super().request(method, subpath, content_type, compress, **kwargs)
+        headers = {"Content-Type": content_type} if content_type else {}
+        headers.update(kwargs.pop("headers", None) or {})
+        if self.headers:
+            headers.update(self.headers)
+        timeout = aiohttp.ClientTimeout(total=float(kwargs.pop("timeout")))
+        async with self._session().request(method, concat_url(self.url, subpath), headers=headers,
+                                           params=self.combine_parameters(kwargs), compress=compress,
+                                           timeout=timeout, **kwargs) as response:
+            if response.status >= 400:
+                raise ClientResponseError(response.status, response.reason, await response.content.read())
+            try:
+                return await response.json()
+            except aiohttp.ContentTypeError:
+                return None
+
     async def request(self, method: str = "post", subpath: str | None = None,
                       content_type: str | None = "application/json", compress: bool = False,
                       **kwargs: Any) -> Any:
-        """Call the action server (Rasa's EndpointConfig.request); on a connection error, timeout or 5xx, log
-        it and answer politely."""
+        """Call the action server; on a connection error, timeout or 5xx, log it and answer politely.
+
+        A kept-alive connection the action server closed meanwhile (it restarted, or its keep-alive ran out
+        as we sent) is retried once on a new connection before the server counts as down."""
         kwargs["timeout"] = min(float(kwargs.get("timeout") or action_timeout()), action_timeout())
         try:
-            return await super().request(method, subpath, content_type, compress, **kwargs)
+            try:
+                return await self._call(method, subpath, content_type, compress, **kwargs)
+            except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError):
+                return await self._call(method, subpath, content_type, compress, **kwargs)
         except ClientResponseError as error:
             if error.status == 400:  # an action rejecting itself: Rasa's own handling applies
                 raise
@@ -112,6 +172,13 @@ def input_or_none_at_eof(read_input: Callable[[Any], Awaitable[str]]) -> Callabl
         except EOFError:
             return None
     return read
+
+
+async def shutdown(agent: Any) -> None:
+    """Close the kept-alive connections to the action server (the server is stopping)."""
+    endpoint = getattr(agent, "action_endpoint", None)
+    if isinstance(endpoint, PoliteActionEndpoint):
+        await endpoint.close()
 
 
 async def _probe(check: Any) -> str:

@@ -95,9 +95,9 @@ def test_patch_groups_serve_every_group_off_alone_and_all_off(tmp_path: Path) ->
     settings = bench.parse_args(["--patch-groups"])
     assert settings.patch_groups == SPEED_GROUPS and settings.out == bench.GROUPS_OUT
     assert (settings.passes, settings.duration, settings.repeat) == (3, 15.0, 2)
-    configurations = dict(bench.group_configurations(("states", "action_check")))
-    assert configurations == {"all on": (), "states off": (("CAREERBOT_SPEEDUPS_OFF", "states"),),
-                              "action_check off": (("CAREERBOT_SPEEDUPS_OFF", "action_check"),),
+    configurations = dict(bench.group_configurations(("graph", "rules")))
+    assert configurations == {"all on": (), "graph off": (("CAREERBOT_SPEEDUPS_OFF", "graph"),),
+                              "rules off": (("CAREERBOT_SPEEDUPS_OFF", "rules"),),
                               "all off (CAREERBOT_SPEEDUPS=0)": (("CAREERBOT_SPEEDUPS", "0"),)}
     with pytest.raises(SystemExit):
         bench.parse_args(["--patch-groups", "graph,warp"])

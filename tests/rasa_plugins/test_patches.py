@@ -77,67 +77,66 @@ def test_every_patch_names_a_known_group_and_an_existing_replacement() -> None:
 
 def test_a_changed_rasa_source_fails_the_fingerprint_and_is_not_patched(clean: None,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    from rasa.core.actions.action import RemoteAction
+    from rasa.engine.runner.dask import DaskGraphRunner
 
-    rasa_check = RemoteAction._validate_action_result
+    rasa_run = DaskGraphRunner.run
     real_getsource = inspect.getsource
 
     def upgraded(obj: Any) -> str:  # what Rasa 3.x.y+1 might ship
         source = real_getsource(obj)
-        return source + "    # changed upstream\n" if obj is rasa_check else source
+        return source + "    # changed upstream\n" if obj is rasa_run else source
 
     monkeypatch.setattr(patches.inspect, "getsource", upgraded)
-    check = next(p for p in patches.PATCHES if p.group == "action_check")
-    assert patches.fingerprint(patches.original(check.target)) != check.fingerprint  # the pin test would fail
+    graph = next(p for p in patches.PATCHES if p.group == "graph")
+    assert patches.fingerprint(patches.original(graph.target)) != graph.fingerprint  # the pin test would fail
     done = patches.install(None, environ={})
-    assert check.target in done.refused and "source changed" in done.refused[check.target]
-    assert RemoteAction._validate_action_result is rasa_check  # Rasa's own code runs
+    assert graph.target in done.refused and "source changed" in done.refused[graph.target]
+    assert DaskGraphRunner.run is rasa_run  # Rasa's own code runs
     assert "rasa.core.agent:Agent.__init__" in done.applied  # the others still apply
 
 
 def test_an_unknown_rasa_version_gets_no_patch(clean: None, monkeypatch: pytest.MonkeyPatch,
                                                caplog: pytest.LogCaptureFixture) -> None:
-    from rasa.core.actions.action import RemoteAction
     from rasa.core.agent import Agent
+    from rasa.engine.runner.dask import DaskGraphRunner
 
-    before = (RemoteAction._validate_action_result, Agent.__init__, Agent.__dict__["_create_tracker_store"])
+    before = (DaskGraphRunner.run, Agent.__init__, Agent.__dict__["_create_tracker_store"])
     monkeypatch.setattr(patches, "rasa_version", lambda: "3.7.0")
     with caplog.at_level(logging.ERROR, logger=patches.__name__):
         done = patches.install(None, environ={})
     assert not done.version_ok and done.applied == [] and done.groups == set()
-    assert (RemoteAction._validate_action_result, Agent.__init__, Agent.__dict__["_create_tracker_store"]) == before
+    assert (DaskGraphRunner.run, Agent.__init__, Agent.__dict__["_create_tracker_store"]) == before
     assert "Rasa 3.7.0 is installed" in caplog.text and patches.RASA_VERSION in caplog.text
     assert "none is applied" in caplog.text
 
 
 def test_the_known_version_gets_every_group(clean: None) -> None:
-    from rasa.core.actions.action import RemoteAction
+    from rasa.engine.runner.dask import DaskGraphRunner
 
-    from bot.rasa_plugins import speedups, stores
+    from bot.rasa_plugins import safeguards, speedups, stores
 
     done = patches.install(None, environ={})
     assert done.version_ok and done.refused == {}
     assert done.groups == set(patches.SPEED_GROUPS) | set(patches.SAFETY_GROUPS)
-    assert RemoteAction._validate_action_result is speedups.validate_action_result
-    assert stores.CACHE_TRACKERS
+    assert DaskGraphRunner.run is speedups.sequential_run
+    assert safeguards.KEEP_ALIVE and stores.CACHE_TRACKERS
     patches.uninstall()
-    target = "rasa.core.actions.action:RemoteAction._validate_action_result"
-    assert RemoteAction._validate_action_result is patches.original(target)
+    assert DaskGraphRunner.run is patches.original("rasa.engine.runner.dask:DaskGraphRunner.run")
 
 
 def test_speedups_0_keeps_only_the_safety_patches(clean: None) -> None:
-    from rasa.core.actions.action import RemoteAction
     from rasa.core.agent import Agent
     from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
+    from rasa.engine.runner.dask import DaskGraphRunner
     from rasa.utils.endpoints import EndpointConfig
 
     from bot.rasa_plugins import safeguards, stores
 
-    rasa_check = RemoteAction._validate_action_result
+    rasa_run = DaskGraphRunner.run
     done = patches.install(None, environ={patches.SPEEDUPS_ENV: "0"})
     assert done.groups == set(patches.SAFETY_GROUPS)
-    assert RemoteAction._validate_action_result is rasa_check
-    assert not stores.CACHE_TRACKERS
+    assert DaskGraphRunner.run is rasa_run
+    assert not safeguards.KEEP_ALIVE and not stores.CACHE_TRACKERS
     agent = Agent(action_endpoint=EndpointConfig("http://127.0.0.1:9/webhook"))
     assert isinstance(agent.action_endpoint, safeguards.PoliteActionEndpoint)
     assert isinstance(agent.tracker_store, InMemoryTrackerStore)
@@ -145,23 +144,23 @@ def test_speedups_0_keeps_only_the_safety_patches(clean: None) -> None:
 
 
 def test_single_groups_can_be_switched_off(clean: None) -> None:
-    from rasa.core.actions.action import RemoteAction
-    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.core.policies.rule_policy import RulePolicy
+    from rasa.engine.runner.dask import DaskGraphRunner
 
-    from bot.rasa_plugins import speedups, stores
+    from bot.rasa_plugins import speedups
 
-    rasa_check = RemoteAction._validate_action_result
-    done = patches.install(None, environ={patches.SPEEDUPS_OFF_ENV: "action_check, tracker_cache"})
-    assert "action_check" not in done.groups and "tracker_cache" not in done.groups and "states" in done.groups
-    assert RemoteAction._validate_action_result is rasa_check and not stores.CACHE_TRACKERS
-    assert DialogueStateTracker.past_states is speedups.incremental_past_states
+    rasa_run = DaskGraphRunner.run
+    done = patches.install(None, environ={patches.SPEEDUPS_OFF_ENV: "graph, tracker_cache"})
+    assert "graph" not in done.groups and "tracker_cache" not in done.groups and "rules" in done.groups
+    assert DaskGraphRunner.run is rasa_run
+    assert RulePolicy._get_possible_keys is speedups.possible_rule_keys
 
 
-@pytest.mark.parametrize("environ", [{"CAREERBOT_SPEEDUPS": "no"}, {"CAREERBOT_SPEEDUPS_OFF": "states,warp"}])
+@pytest.mark.parametrize("environ", [{"CAREERBOT_SPEEDUPS": "no"}, {"CAREERBOT_SPEEDUPS_OFF": "graph,warp"}])
 def test_a_bad_switch_is_an_error_naming_the_choices(environ: dict[str, str]) -> None:
     with pytest.raises(patches.PatchConfigError) as error:
         patches.disabled_speed_groups(environ)
-    assert "states" in str(error.value) or "0" in str(error.value)
+    assert "graph" in str(error.value) or "0" in str(error.value)
 
 
 def test_the_server_command_exits_2_on_a_bad_switch(monkeypatch: pytest.MonkeyPatch,
@@ -192,7 +191,7 @@ def test_rasa_shell_gets_the_safeguards_too() -> None:
                             timeout=300, env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     line = next(line for line in result.stdout.splitlines() if line.startswith("RESULT"))
-    assert "'safeguards'" in line and "'states'" in line
+    assert "'safeguards'" in line and "'graph'" in line
     assert line.endswith("True False True")
 
 
