@@ -3,6 +3,8 @@ compound questions, follow-ups, one-message plans, the three honest outcomes, sc
 missing seed facts). The outcome kind of a reply is read as scripts/score_outcomes.py reads it."""
 from __future__ import annotations
 
+import re
+
 import sys
 
 import pytest
@@ -111,6 +113,17 @@ def test_plan_in_one_message(bot: RestChat, kb: Session) -> None:
 @pytest.mark.parametrize("question", [
     "how do I prepare for an engineering manager interview?",
     "what should I do in my first 90 days as a new manager",
+])
+def test_questions_the_career_faq_covers_are_answered_with_their_sources(bot: RestChat, question: str) -> None:
+    """Issue 12's examples of uncovered questions are covered since the career FAQ (issue 13): answered, sourced."""
+    reply = bot.conversation().ask(question)
+    assert kind(reply) == "a", reply.text
+    assert re.search(r"\b(19|20)\d\d\b", reply.text), f"no source year:\n{reply.text}"
+
+
+@pytest.mark.parametrize("question", [
+    "how many vacation days do engineering managers get?",
+    "how do I negotiate relocation expenses for an engineering manager offer?",
 ])
 def test_in_domain_not_covered(bot: RestChat, question: str) -> None:
     """(b): the knowledge base doesn't cover it, with the nearest topics it knows as buttons."""

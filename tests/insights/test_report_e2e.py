@@ -22,6 +22,7 @@ import pytest
 import requests
 
 from bot.insights.report import CHART_IDS
+from bot.channels.rest import conversation_id
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
@@ -31,10 +32,12 @@ EMAIL = "jane.doe@example.com"
 PHONE = "+1 555 123 4567"
 PLAN = "I'm a project engineer with 4 years' experience and I want to be an engineering director — what's my plan?"
 #: conversations as a user would have them (one list per sender)
+# A career question the knowledge base does not cover ("not covered": unanswered, exported for labelling).
+UNCOVERED = "how many vacation days do engineering managers get?"
 SCRIPTS = {
     "paths": ["How do I become an engineering director?", "how do I become an engineering director exactly?",
               f"no, I meant how to become a director. Mail me at {EMAIL} or call {PHONE}", "What is PMP?"],
-    "lost": ["blorptastic quibbles zorg", f"zxqv wibble frobnicate, write to {EMAIL} or {PHONE}",
+    "lost": ["blorptastic quibbles zorg", UNCOVERED, f"zxqv wibble frobnicate, write to {EMAIL} or {PHONE}",
              f"blorptastic quibbles zorg, mail {EMAIL} or call {PHONE}", f"{EMAIL} {PHONE}"],
     "off-topic": ["what's the weather like on mars?", "tell me a joke"],
     "plan": [PLAN, "mechanical engineering", "can I talk to a mentor?"],
@@ -46,8 +49,10 @@ FALLBACK_NAMES = {"nlu_fallback", "action_offer_topics", "utter_offer_topics", "
 
 
 def pseudonym(sender: str) -> str:
-    """The report's pseudonym of `sender` under KEY (computed here, not with the report's code)."""
-    return "c-" + hmac.new(KEY.encode(), sender.encode(), hashlib.sha256).hexdigest()[:12]
+    """The report's pseudonym of REST sender `sender` (stored as its `rest:` conversation id) under KEY
+    (computed here, not with the report's code)."""
+    stored = sender if sender.startswith("rest:") else conversation_id(sender)
+    return "c-" + hmac.new(KEY.encode(), stored.encode(), hashlib.sha256).hexdigest()[:12]
 
 
 class Tables(HTMLParser):
@@ -151,7 +156,7 @@ def outcome(names: set) -> str:
 
 
 @pytest.fixture(scope="module")
-def replayed(rasa_server, servers_log_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+def replayed(rasa_server, server_pair, tmp_path_factory: pytest.TempPathFactory) -> dict:
     """The scripted conversations sent to the running bot, the report built, the page and the rows read."""
     senders = {}
     for name, messages in SCRIPTS.items():
@@ -166,7 +171,7 @@ def replayed(rasa_server, servers_log_dir: Path, tmp_path_factory: pytest.TempPa
             if name == "plan" and intro:
                 requests.post(f"{rasa_server.url}/webhooks/rest/webhook",
                               json={"sender": sender, "message": intro[0]["payload"]}, timeout=120).raise_for_status()
-    tracker = servers_log_dir / "tracker.db"
+    tracker = server_pair.folder / "tracker.db"  # the shared pair's TRACKER_STORE_URL (tests/support/servers.py)
     assert tracker.exists(), f"the Rasa server's tracker store is not at {tracker}"
     url = f"sqlite:///{tracker}"
     out = tmp_path_factory.mktemp("insights-report")
@@ -225,7 +230,8 @@ def test_unanswered_questions_match_the_rows(replayed) -> None:
     groups = tables.body("unanswered")
     assert sum(number(row[1]) for row in groups) == len(unanswered)
     assert [number(row[1]) for row in groups] == sorted((number(row[1]) for row in groups), reverse=True)
-    assert any("blorptastic quibbles zorg" in row[2] for row in groups)
+    asked = {masked(t["text"]) for t in unanswered}
+    assert all(any(text in row[2] for text in asked) for row in groups), groups  # examples are real messages
 
 
 def test_rephrases_are_consecutive_messages_of_one_conversation(replayed) -> None:
@@ -331,7 +337,7 @@ def test_export_loads_in_rasa_data_validate_once_labelled(replayed, tmp_path: Pa
                             text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     exported = (tmp_path / "export" / "unanswered_nlu.yml").read_text()
-    assert "- intent: TODO" in exported and "blorptastic quibbles zorg" in exported
+    assert "- intent: TODO" in exported and UNCOVERED in exported
     assert (tmp_path / "export" / "unanswered_faq.yml").exists()
     data = tmp_path / "data"
     shutil.copytree(REPO_ROOT / "bot" / "data", data)

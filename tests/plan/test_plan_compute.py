@@ -174,6 +174,8 @@ def test_a_new_role_and_transition_in_the_data_change_the_plan_after_reload(tmp_
         assert q.role(s, "head of engineering") is None
     with (data / "roles.yml").open("a", encoding="utf-8") as f:
         f.write("\n  - name: head of engineering\n    aliases: [head of eng]\n    stages: [executive]\n")
+    with (data / "onet_mapping.yml").open("a", encoding="utf-8") as f:  # every role names its O*NET occupation
+        f.write("\n  - role: head of engineering\n    occupations: []\n    reason: a test role\n")
     with (data / "transitions.yml").open("a", encoding="utf-8") as f:
         f.write("\n  - {from: project engineer, to: engineering director, helps: [Run a whole division]}\n"
                 "  - {from: engineering director, to: head of engineering, min_years: 2, max_years: 3}\n")
