@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import copy
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 
 from knowledge import faq, loader
-from knowledge import models as m
+
+from kb_loading import failed_load as kb_failed_load
 from knowledge.db import KnowledgeSessions, REPO_ROOT, session_factory
 from knowledge.names import normalize_name
 
@@ -107,28 +107,9 @@ def test_find_by_key_title_or_question(kb):
 
 
 # ------------------------------------------------------------------ loading
-@pytest.fixture()
-def data(tmp_path: Path) -> Path:
-    return Path(shutil.copytree(loader.DATA_DIR, tmp_path / "data"))
-
-
-@pytest.fixture()
-def engine(tmp_path: Path) -> Engine:
-    eng = create_engine(f"sqlite:///{tmp_path / 'kb.db'}", future=True)
-    loader.load(eng)
-    yield eng
-    eng.dispose()
-
-
 def failed_load(engine: Engine, data_dir: Path) -> list[loader.Problem]:
-    with engine.connect() as conn:
-        before = {t.name: conn.execute(select(t)).all() for t in m.Base.metadata.sorted_tables}
-    with pytest.raises(loader.KnowledgeError) as info:
-        loader.load(engine, data_dir)
-    with engine.connect() as conn:
-        assert {t.name: conn.execute(select(t)).all() for t in m.Base.metadata.sorted_tables} == before
-    assert before["faq_entries"]
-    return info.value.problems
+    """Load `data_dir` over `engine`, expecting failure; the database (with faq_entries) must not change."""
+    return kb_failed_load(engine, data_dir, "faq_entries")
 
 
 def edit_entry(data: Path, key: str, change) -> None:

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import create_engine, select
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from knowledge import labor, loader
 from knowledge import models as m
 from knowledge import queries as q
-from knowledge.loader import KnowledgeError
+
+from kb_loading import failed_load as kb_failed_load
 
 ONET = loader.DATA_DIR / "onet"
 
@@ -156,31 +156,9 @@ def test_occupation_without_a_bls_profile(kb):
 
 
 # ------------------------------------------------------------------ the loader's errors
-@pytest.fixture()
-def data(tmp_path: Path) -> Path:
-    """A writable copy of the shipped knowledge files."""
-    return Path(shutil.copytree(loader.DATA_DIR, tmp_path / "data"))
-
-
-@pytest.fixture()
-def engine(tmp_path: Path) -> Engine:
-    """A temporary SQLite file holding the shipped knowledge base."""
-    eng = create_engine(f"sqlite:///{tmp_path / 'kb.db'}", future=True)
-    loader.load(eng)
-    yield eng
-    eng.dispose()
-
-
 def failed_load(engine: Engine, data_dir: Path) -> list[loader.Problem]:
-    """Load `data_dir` over `engine`, expecting failure; the database must not change."""
-    with engine.connect() as conn:
-        before = {t.name: conn.execute(select(t)).all() for t in m.Base.metadata.sorted_tables}
-    with pytest.raises(KnowledgeError) as info:
-        loader.load(engine, data_dir)
-    with engine.connect() as conn:
-        assert {t.name: conn.execute(select(t)).all() for t in m.Base.metadata.sorted_tables} == before
-    assert before["onet_occupations"] and before["bls_figures"]
-    return info.value.problems
+    """Load `data_dir` over `engine`, expecting failure; the database (with O*NET and BLS rows) must not change."""
+    return kb_failed_load(engine, data_dir, "onet_occupations", "bls_figures")
 
 
 def replace_once(path: Path, old: str, new: str) -> None:

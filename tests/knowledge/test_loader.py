@@ -6,7 +6,6 @@ temporary SQLite file that already holds the good data.
 """
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,21 +15,6 @@ from sqlalchemy.engine import Engine
 from knowledge import loader
 from knowledge import models as m
 from knowledge.loader import KnowledgeError, Problem
-
-
-@pytest.fixture()
-def data(tmp_path: Path) -> Path:
-    """A writable copy of the shipped knowledge files."""
-    return Path(shutil.copytree(loader.DATA_DIR, tmp_path / "data"))
-
-
-@pytest.fixture()
-def engine(tmp_path: Path) -> Engine:
-    """A temporary SQLite file holding the shipped knowledge base."""
-    eng = create_engine(f"sqlite:///{tmp_path / 'kb.db'}", future=True)
-    loader.load(eng)
-    yield eng
-    eng.dispose()
 
 
 def snapshot(engine: Engine) -> dict[str, list[tuple]]:
