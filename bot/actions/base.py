@@ -279,6 +279,10 @@ def action_for_kind(kind: str, sessions: SessionFactory | None = None) -> Knowle
     return cls(sessions) if cls else None
 
 
+#: what a class statement may declare: `class ActionX(KnowledgeAction, action_name=..., topic=...)`
+DECLARABLE = frozenset({"action_name", "topic", "takes", "answers_kind", "intent", "mention_kinds", "unknown_kind"})
+
+
 class KnowledgeRun:
     """What every careerbot action shares, the form's validation included: its name from one class
     attribute, self-registration, the session per run, and the polite answer when anything fails."""
@@ -286,8 +290,16 @@ class KnowledgeRun:
     #: the action's name in the domain (from names.py); set on each concrete action
     action_name: ClassVar[str] = ""
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
+    def __init_subclass__(cls, **declared: Any) -> None:
+        """`class ActionX(KnowledgeAction, action_name=n.ACTION_X, topic=n.TOPIC_X, ...)`: each declaration
+        becomes a class attribute (only those the base class defines, see DECLARABLE), then the class
+        registers itself."""
+        wrong = sorted(key for key in declared if key not in DECLARABLE or not hasattr(cls, key))
+        if wrong:
+            raise TypeError(f"{cls.__qualname__} declares {', '.join(wrong)}, which its base class does not take")
+        for key, value in declared.items():
+            setattr(cls, key, value)
+        super().__init_subclass__()
         register(cls)
 
     def __init__(self, sessions: SessionFactory | None = None) -> None:

@@ -52,17 +52,11 @@ def profile_certifications(ctx: Context) -> Reply | None:
     return Reply([Message(text=text, buttons=buttons)], n.TOPIC_CERTIFICATIONS)
 
 
-class ActionShowCertifications(KnowledgeAction):
+class ActionShowCertifications(KnowledgeAction, action_name=n.ACTION_SHOW_CERTIFICATIONS,
+                               topic=n.TOPIC_CERTIFICATIONS, takes=(n.CERTIFICATION, n.ROLE),
+                               answers_kind=n.CERTIFICATION, intent=n.ASK_CERTIFICATIONS,
+                               mention_kinds=(n.CERTIFICATION, n.ROLE, None), unknown_kind=n.CERTIFICATION):
     """Certifications: one in detail, those that help reach a role, or all five and why they matter."""
-
-    topic = n.TOPIC_CERTIFICATIONS
-    takes = (n.CERTIFICATION, n.ROLE)
-    answers_kind = n.CERTIFICATION
-    intent = n.ASK_CERTIFICATIONS
-    mention_kinds = (n.CERTIFICATION, n.ROLE, None)
-    unknown_kind = n.CERTIFICATION
-
-    action_name = n.ACTION_SHOW_CERTIFICATIONS
 
     def answer(self, ctx: Context) -> Reply:
         """The certification named; else the certifications for the role named; else all of them."""

@@ -15,15 +15,9 @@ from .render.text import cap, degree_label, degree_short, unique, with_article
 from .base import Context, KnowledgeAction, Reply, Unknown
 
 
-class ActionCompare(KnowledgeAction):
+class ActionCompare(KnowledgeAction, action_name=n.ACTION_COMPARE, topic=n.TOPIC_COMPARE, takes=(n.ROLE, n.DEGREE),
+                    intent=n.COMPARE, mention_kinds=(n.ROLE,)):
     """Compare two roles or two degrees."""
-
-    topic = n.TOPIC_COMPARE
-    takes = (n.ROLE, n.DEGREE)
-    intent = n.COMPARE
-    mention_kinds = (n.ROLE,)
-
-    action_name = n.ACTION_COMPARE
 
     def answer(self, ctx: Context) -> Reply:
         """Work out the two things to compare (message, then context) and compare them."""

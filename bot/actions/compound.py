@@ -34,10 +34,8 @@ def part_tracker(tracker: Tracker, part: dict[str, Any], slots: dict[str, Any]) 
                    tracker.latest_action_name)
 
 
-class ActionAnswerParts(KnowledgeRun, Action):
+class ActionAnswerParts(KnowledgeRun, Action, action_name=n.ACTION_ANSWER_PARTS):
     """Answer up to three questions of one message, in order, each by its own action."""
-
-    action_name = n.ACTION_ANSWER_PARTS
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         """Run the action of each part; the slots one part sets are seen by the next."""

@@ -11,17 +11,10 @@ from .render.education import (
 from .render.text import degree_short, unique, with_article
 from .base import Context, KnowledgeAction, Reply, featured_roles
 
-class ActionShowEducation(KnowledgeAction):
+class ActionShowEducation(KnowledgeAction, action_name=n.ACTION_SHOW_EDUCATION, topic=n.TOPIC_EDUCATION,
+                          takes=(n.DEGREE,), answers_kind=n.DEGREE, intent=n.ASK_EDUCATION,
+                          mention_kinds=(n.DEGREE, None), unknown_kind=n.DEGREE):
     """Degrees: one degree in detail, or an overview of all of them."""
-
-    topic = n.TOPIC_EDUCATION
-    takes = (n.DEGREE,)
-    answers_kind = n.DEGREE
-    intent = n.ASK_EDUCATION
-    mention_kinds = (n.DEGREE, None)
-    unknown_kind = n.DEGREE
-
-    action_name = n.ACTION_SHOW_EDUCATION
 
     def answer(self, ctx: Context) -> Reply:
         """The degree named, or an overview of the degrees."""
@@ -51,15 +44,9 @@ class ActionShowEducation(KnowledgeAction):
         return self.reply(text, buttons, degree=degree.key)
 
 
-class ActionShowSkills(KnowledgeAction):
+class ActionShowSkills(KnowledgeAction, action_name=n.ACTION_SHOW_SKILLS, topic=n.TOPIC_SKILLS, takes=(n.ROLE,),
+                       intent=n.ASK_SKILLS, mention_kinds=(n.ROLE,)):
     """Skills: the ones named (Gantt charts, Agile...), or those of a stage or of the role in context."""
-
-    topic = n.TOPIC_SKILLS
-    takes = (n.ROLE,)
-    intent = n.ASK_SKILLS
-    mention_kinds = (n.ROLE,)
-
-    action_name = n.ACTION_SHOW_SKILLS
 
     def answer(self, ctx: Context) -> Reply:
         """Named skills first; else the stage the message names; else the role's stage; else general."""

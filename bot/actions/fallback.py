@@ -78,20 +78,16 @@ def answer_not_covered(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
     return []
 
 
-class ActionNotCovered(KnowledgeRun, Action):
+class ActionNotCovered(KnowledgeRun, Action, action_name=n.ACTION_NOT_COVERED):
     """Outcome (b) for a career question the knowledge base has nothing on (intent not_covered)."""
-
-    action_name = n.ACTION_NOT_COVERED
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         """Say it is not covered and offer the nearest topics."""
         return answer_not_covered(dispatcher, tracker)
 
 
-class ActionOfferTopics(KnowledgeRun, Action):
+class ActionOfferTopics(KnowledgeRun, Action, action_name=n.ACTION_OFFER_TOPICS):
     """"I'm not sure I understood" with buttons for the likeliest topics."""
-
-    action_name = n.ACTION_OFFER_TOPICS
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         """The topic guard's verdict (bot/nlu/topic_guard.py) when it gave one: not covered (b) or out of

@@ -46,10 +46,8 @@ def answer_from_faq(session: Session, text: str, entry_key: str | None = None) -
     return Reply([Message(text=render_faq_answer(entry), buttons=buttons)])
 
 
-class ActionAnswerFaq(KnowledgeRun, Action):
+class ActionAnswerFaq(KnowledgeRun, Action, action_name=n.ACTION_ANSWER_FAQ):
     """Answer the latest message from the career FAQ, or hand over to the fallback."""
-
-    action_name = n.ACTION_ANSWER_FAQ
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         """One FAQ answer with sources and follow-up buttons; the fallback when nothing fits (never raises)."""

@@ -10,12 +10,9 @@ from .buttons import button
 from .render.text import cap
 
 
-class ActionAnswerFollowup(KnowledgeAction):
+class ActionAnswerFollowup(KnowledgeAction, action_name=n.ACTION_ANSWER_FOLLOWUP,
+                           mention_kinds=(n.ROLE, n.CERTIFICATION, None)):
     """Re-answer the last topic (the `topic` slot) about the thing the follow-up names."""
-
-    mention_kinds = (n.ROLE, n.CERTIFICATION, None)
-
-    action_name = n.ACTION_ANSWER_FOLLOWUP
 
     def topic_action(self, ctx: Context) -> tuple[KnowledgeAction | None, tuple[str, ...]]:
         """The action of the topic in context and the kinds it takes (None, () without a known topic)."""
@@ -45,13 +42,9 @@ class ActionAnswerFollowup(KnowledgeAction):
         return action_for_kind(named[0], self._sessions).answer(ctx)
 
 
-class ActionExplainLast(KnowledgeAction):
+class ActionExplainLast(KnowledgeAction, action_name=n.ACTION_EXPLAIN_LAST, mention_kinds=()):
     """'Why would I need it?', 'what's the point of it?': re-answer the last topic about the thing it was
     about (the certification, degree, role... remembered in the slots), which says what it is good for."""
-
-    mention_kinds = ()
-
-    action_name = n.ACTION_EXPLAIN_LAST
 
     def answer(self, ctx: Context) -> Reply:
         """The last topic's answer about the remembered thing; without one, a question back."""

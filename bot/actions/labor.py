@@ -50,15 +50,9 @@ def bls_figures(session: Session, occ: m.OnetOccupation, measures=BLS_MEASURES):
     return profile, [(mm, lab.bls_figures(profile, mm)) for mm in measures]
 
 
-class ActionShowLabor(KnowledgeAction):
+class ActionShowLabor(KnowledgeAction, action_name=n.ACTION_SHOW_LABOR, topic=n.TOPIC_LABOR, takes=(n.ROLE,),
+                      intent=n.ASK_ONET_TASKS, mention_kinds=(n.ROLE,)):
     """O*NET and BLS facts about the occupation a role maps to; honest when it maps to none."""
-
-    topic = n.TOPIC_LABOR
-    takes = (n.ROLE,)
-    intent = n.ASK_ONET_TASKS
-    mention_kinds = (n.ROLE,)
-
-    action_name = n.ACTION_SHOW_LABOR
 
     def answer(self, ctx: Context) -> Reply:
         """The aspect asked (by intent, else the remembered one) for the role named or remembered."""

@@ -13,14 +13,9 @@ from .render.paths import render_ladder
 from .render.text import with_article
 
 
-class ActionShowLadder(KnowledgeAction):
+class ActionShowLadder(KnowledgeAction, action_name=n.ACTION_SHOW_LADDER, topic=n.TOPIC_LADDER, takes=(),
+                       intent=n.ASK_LADDER):
     """Every stage of the ladder with its roles (or the stage asked about) and the typical progression."""
-
-    topic = n.TOPIC_LADDER
-    takes = ()
-    intent = n.ASK_LADDER
-
-    action_name = n.ACTION_SHOW_LADDER
 
     def answer(self, ctx: Context) -> Reply:
         """The ladder, or one stage of it when the message names a stage."""

@@ -19,15 +19,9 @@ OUTLOOK_FACTS = ("outlook", "roi")
 SALARY_ROLE = "engineering manager"
 
 
-class ActionShowSalary(KnowledgeAction):
+class ActionShowSalary(KnowledgeAction, action_name=n.ACTION_SHOW_SALARY, topic=n.TOPIC_SALARY,
+                       takes=(n.ROLE, n.INDUSTRY), intent=n.ASK_SALARY, mention_kinds=(n.ROLE,)):
     """Salaries: average and range with source and year, the best-paying industries, the MBA premium."""
-
-    topic = n.TOPIC_SALARY
-    takes = (n.ROLE, n.INDUSTRY)
-    intent = n.ASK_SALARY
-    mention_kinds = (n.ROLE,)
-
-    action_name = n.ACTION_SHOW_SALARY
 
     def answer(self, ctx: Context) -> Reply:
         """The salary facts; a note when the role in question is not the one the figures are about. A cost
@@ -60,14 +54,9 @@ class ActionShowSalary(KnowledgeAction):
         return self.reply(text, buttons, role=role_name, industry=industry.name if industry else None)
 
 
-class ActionShowOutlook(KnowledgeAction):
+class ActionShowOutlook(KnowledgeAction, action_name=n.ACTION_SHOW_OUTLOOK, topic=n.TOPIC_OUTLOOK, takes=(),
+                        intent=n.ASK_OUTLOOK):
     """The job outlook, return on investment and the employers named, with their source."""
-
-    topic = n.TOPIC_OUTLOOK
-    takes = ()
-    intent = n.ASK_OUTLOOK
-
-    action_name = n.ACTION_SHOW_OUTLOOK
 
     def answer(self, ctx: Context) -> Reply:
         """The outlook facts and employers."""
@@ -87,14 +76,9 @@ TOPIC_FACTS = {n.TOPIC_SALARY: SALARY_FACTS + (q.MBA_PREMIUM_FACT,), n.TOPIC_OUT
 SEED_SOURCE = "seed"
 
 
-class ActionShowSource(KnowledgeAction):
+class ActionShowSource(KnowledgeAction, action_name=n.ACTION_SHOW_SOURCE, topic=None, takes=None,
+                       intent=n.ASK_SOURCE):
     """'Where is that from?': the sources (publisher, year, URL, scope) of the facts of the last answer."""
-
-    topic = None
-    takes = None
-    intent = n.ASK_SOURCE
-
-    action_name = n.ACTION_SHOW_SOURCE
 
     def answer(self, ctx: Context) -> Reply:
         """The last topic's facts with their sources; the seed article for every other topic."""

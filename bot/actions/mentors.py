@@ -115,13 +115,9 @@ def role_choice_buttons(mentors: Sequence[m.Mentor]) -> list[dict[str, str]]:
             for r in roles]
 
 
-class ActionSuggestMentors(KnowledgeAction):
+class ActionSuggestMentors(KnowledgeAction, action_name=n.ACTION_SUGGEST_MENTORS, topic=n.TOPIC_MENTORS,
+                           intent=n.ASK_MENTOR):
     """"Can I talk to a mentor?", "connect me with a director": up to three mentors, with intro buttons."""
-
-    topic = n.TOPIC_MENTORS
-    intent = n.ASK_MENTOR
-
-    action_name = n.ACTION_SUGGEST_MENTORS
 
     def answer(self, ctx: Context) -> Reply:
         """Mentors for the role or topic the message names, else for the user's target role."""
@@ -159,12 +155,8 @@ class ActionSuggestMentors(KnowledgeAction):
         return Wanted((prof.target,), (), nearby), f"your goal, {prof.target.name}"
 
 
-class ActionRequestMentorIntro(KnowledgeAction):
+class ActionRequestMentorIntro(KnowledgeAction, action_name=n.ACTION_REQUEST_MENTOR_INTRO, topic=n.TOPIC_MENTORS):
     """The intro button: how to reach the mentor and a message to send them."""
-
-    topic = n.TOPIC_MENTORS
-
-    action_name = n.ACTION_REQUEST_MENTOR_INTRO
 
     def answer(self, ctx: Context) -> Reply:
         """The mentor named by the button (or by name in the text), or a polite 'not found'."""

@@ -36,15 +36,9 @@ def ask_role_buttons(session: Session) -> list[dict[str, str]]:
     return role_buttons(featured_roles(session), n.ASK_PATH, lambda r: f"How do I become {with_article(r)}?")
 
 
-class ActionShowPath(KnowledgeAction):
+class ActionShowPath(KnowledgeAction, action_name=n.ACTION_SHOW_PATH, topic=n.TOPIC_PATH, takes=(n.ROLE,),
+                     intent=n.ASK_PATH, mention_kinds=(n.ROLE,)):
     """How to get to a role: the shortest ladder, time per step and what helps; or where to start."""
-
-    topic = n.TOPIC_PATH
-    takes = (n.ROLE,)
-    intent = n.ASK_PATH
-    mention_kinds = (n.ROLE,)
-
-    action_name = n.ACTION_SHOW_PATH
 
     def answer(self, ctx: Context) -> Reply:
         """The path between the two roles the message places ("I'm X, how do I get to Y"), else the path to
@@ -106,15 +100,9 @@ class ActionShowPath(KnowledgeAction):
             for d in [q.bachelor_degree(s)] if d is not None])
 
 
-class ActionShowDuration(KnowledgeAction):
+class ActionShowDuration(KnowledgeAction, action_name=n.ACTION_SHOW_DURATION, topic=n.TOPIC_DURATION,
+                         takes=(n.ROLE, n.DEGREE), intent=n.ASK_DURATION, mention_kinds=(n.ROLE,)):
     """How long it takes: the time per step to a role, or how long a degree takes."""
-
-    topic = n.TOPIC_DURATION
-    takes = (n.ROLE, n.DEGREE)
-    intent = n.ASK_DURATION
-    mention_kinds = (n.ROLE,)
-
-    action_name = n.ACTION_SHOW_DURATION
 
     def answer(self, ctx: Context) -> Reply:
         """Time to the role or degree named, else the one in context, else a question back."""
@@ -159,15 +147,9 @@ class ActionShowDuration(KnowledgeAction):
         return self.reply(render_degree_duration(degree), buttons, degree=degree.key)
 
 
-class ActionShowNextRoles(KnowledgeAction):
+class ActionShowNextRoles(KnowledgeAction, action_name=n.ACTION_SHOW_NEXT_ROLES, topic=n.TOPIC_NEXT, takes=(n.ROLE,),
+                          intent=n.ASK_NEXT_ROLE, mention_kinds=(n.ROLE, None)):
     """What comes after a role."""
-
-    topic = n.TOPIC_NEXT
-    takes = (n.ROLE,)
-    intent = n.ASK_NEXT_ROLE
-    mention_kinds = (n.ROLE, None)
-
-    action_name = n.ACTION_SHOW_NEXT_ROLES
 
     def answer(self, ctx: Context) -> Reply:
         """The next steps after the role named (or remembered), or a question back."""

@@ -33,12 +33,8 @@ def plan_buttons(plan: CareerPlan) -> list[dict[str, str]]:
 
 
 # ------------------------------------------------------------------ showing the plan
-class ActionShowCareerPlan(KnowledgeAction):
+class ActionShowCareerPlan(KnowledgeAction, action_name=n.ACTION_SHOW_CAREER_PLAN, topic=n.TOPIC_PLAN):
     """The plan for the profile in the slots (after the form, or "what's my plan again?")."""
-
-    topic = n.TOPIC_PLAN
-
-    action_name = n.ACTION_SHOW_CAREER_PLAN
 
     def answer(self, ctx: Context) -> Reply:
         """The plan; or what is still missing to make one."""
@@ -55,10 +51,8 @@ class ActionShowCareerPlan(KnowledgeAction):
 
 
 # ------------------------------------------------------------------ the form's questions
-class ActionAskCurrentRole(KnowledgeAction):
+class ActionAskCurrentRole(KnowledgeAction, action_name=n.ACTION_ASK_CURRENT_ROLE):
     """The form asks for the current role, with the entry- and mid-level roles as buttons."""
-
-    action_name = n.ACTION_ASK_CURRENT_ROLE
 
     def answer(self, ctx: Context) -> Reply:
         """'What's your current role?'"""
@@ -69,10 +63,8 @@ class ActionAskCurrentRole(KnowledgeAction):
         return Reply([Message(response=n.UTTER_FORM_CURRENT_ROLE, values={"example": roles[0].name}, buttons=buttons)])
 
 
-class ActionAskTargetRole(KnowledgeAction):
+class ActionAskTargetRole(KnowledgeAction, action_name=n.ACTION_ASK_TARGET_ROLE):
     """The form asks for the target role, offering the roles reachable from the current one."""
-
-    action_name = n.ACTION_ASK_TARGET_ROLE
 
     def answer(self, ctx: Context) -> Reply:
         """'Which role are you aiming for?'"""
@@ -86,10 +78,8 @@ class ActionAskTargetRole(KnowledgeAction):
                               buttons=buttons)])
 
 
-class ActionAskDiscipline(KnowledgeAction):
+class ActionAskDiscipline(KnowledgeAction, action_name=n.ACTION_ASK_DISCIPLINE):
     """The form asks for the engineering discipline, with the known ones and 'Other' as buttons."""
-
-    action_name = n.ACTION_ASK_DISCIPLINE
 
     def answer(self, ctx: Context) -> Reply:
         """'Which engineering discipline do you come from?'"""
@@ -100,11 +90,9 @@ class ActionAskDiscipline(KnowledgeAction):
 
 
 # ------------------------------------------------------------------ the form's validation
-class ValidateCareerPlanForm(KnowledgeRun, FormValidationAction):
+class ValidateCareerPlanForm(KnowledgeRun, FormValidationAction, action_name=n.VALIDATE_CAREER_PLAN_FORM):
     """Reads the profile out of each message during career_plan_form (any order, several answers in one
     message, corrections), and checks each value against the knowledge base."""
-
-    action_name = n.VALIDATE_CAREER_PLAN_FORM
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         """Extract and validate; remember certifications the user says they hold; confirm corrections.

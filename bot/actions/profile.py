@@ -18,13 +18,9 @@ from .career.profile import entity_spans, held_certifications, merge_held, profi
 from .render.profile import forgotten_labels, render_profile_noted
 
 
-class ActionRememberProfile(KnowledgeAction):
+class ActionRememberProfile(KnowledgeAction, action_name=n.ACTION_REMEMBER_PROFILE, topic=n.TOPIC_PROFILE,
+                            mention_kinds=(n.ROLE, None)):  # "I'm an astronaut": the KB has nothing on it
     """"I already have PMP", "I have 6 years of experience now": remember it and say what was noted."""
-
-    topic = n.TOPIC_PROFILE
-    mention_kinds = (n.ROLE, None)  # "I'm an astronaut": say the knowledge base has nothing on it
-
-    action_name = n.ACTION_REMEMBER_PROFILE
 
     def answer(self, ctx: Context) -> Reply:
         """Set the profile slots the message fills and confirm them; say so when it names nothing usable."""
@@ -43,12 +39,8 @@ class ActionRememberProfile(KnowledgeAction):
         return Reply([Message(text=text, buttons=buttons)], self.topic, slots)
 
 
-class ActionForgetProfile(KnowledgeAction):
+class ActionForgetProfile(KnowledgeAction, action_name=n.ACTION_FORGET_PROFILE, topic=None):
     """"Forget my details": clear every profile slot."""
-
-    topic = None
-
-    action_name = n.ACTION_FORGET_PROFILE
 
     def answer(self, ctx: Context) -> Reply:
         """Say what is forgotten (or that nothing was stored); the run clears the slots."""

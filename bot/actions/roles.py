@@ -28,16 +28,10 @@ def role_buttons_after(session: Session, role: m.Role, skip: str) -> list[dict[s
     return buttons[:4]
 
 
-class ActionShowRoleDuties(KnowledgeAction):
+class ActionShowRoleDuties(KnowledgeAction, action_name=n.ACTION_SHOW_ROLE_DUTIES, topic=n.TOPIC_DUTIES,
+                           takes=(n.ROLE,), answers_kind=n.ROLE, intent=n.ASK_ROLE_DUTIES,
+                           mention_kinds=(n.ROLE, None)):
     """What a role does: responsibilities and summary (and honestly, when no duties are listed)."""
-
-    topic = n.TOPIC_DUTIES
-    takes = (n.ROLE,)
-    answers_kind = n.ROLE
-    intent = n.ASK_ROLE_DUTIES
-    mention_kinds = (n.ROLE, None)
-
-    action_name = n.ACTION_SHOW_ROLE_DUTIES
 
     def answer(self, ctx: Context) -> Reply:
         """The duties of the role named (or remembered), or a question back."""
@@ -48,15 +42,9 @@ class ActionShowRoleDuties(KnowledgeAction):
                           role=role.name)
 
 
-class ActionShowReportingLine(KnowledgeAction):
+class ActionShowReportingLine(KnowledgeAction, action_name=n.ACTION_SHOW_REPORTING_LINE, topic=n.TOPIC_REPORTS_TO,
+                              takes=(n.ROLE,), intent=n.ASK_REPORTS_TO, mention_kinds=(n.ROLE,)):
     """Whom a role reports to, and who reports to it."""
-
-    topic = n.TOPIC_REPORTS_TO
-    takes = (n.ROLE,)
-    intent = n.ASK_REPORTS_TO
-    mention_kinds = (n.ROLE,)
-
-    action_name = n.ACTION_SHOW_REPORTING_LINE
 
     def answer(self, ctx: Context) -> Reply:
         """The reporting line of the role named (or remembered), or a question back."""

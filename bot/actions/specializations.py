@@ -15,17 +15,11 @@ from .base import Context, KnowledgeAction, Reply
 GENERAL_PATH_GOAL = "engineering director"
 
 
-class ActionShowSpecializations(KnowledgeAction):
+class ActionShowSpecializations(KnowledgeAction, action_name=n.ACTION_SHOW_SPECIALIZATIONS,
+                                topic=n.TOPIC_SPECIALIZATIONS, takes=(n.SPECIALIZATION, n.ROLE),
+                                answers_kind=n.SPECIALIZATION, intent=n.ASK_SPECIALIZATIONS,
+                                mention_kinds=(n.SPECIALIZATION, None), unknown_kind=n.SPECIALIZATION):
     """Specializations: one (focus and roles), those leading to a role, or all of them."""
-
-    topic = n.TOPIC_SPECIALIZATIONS
-    takes = (n.SPECIALIZATION, n.ROLE)
-    answers_kind = n.SPECIALIZATION
-    intent = n.ASK_SPECIALIZATIONS
-    mention_kinds = (n.SPECIALIZATION, None)
-    unknown_kind = n.SPECIALIZATION
-
-    action_name = n.ACTION_SHOW_SPECIALIZATIONS
 
     def answer(self, ctx: Context) -> Reply:
         """The specialization named; else those for the role named; else all of them."""
@@ -51,17 +45,10 @@ class ActionShowSpecializations(KnowledgeAction):
         return self.reply(render_specializations(specs), buttons)
 
 
-class ActionShowIndustries(KnowledgeAction):
+class ActionShowIndustries(KnowledgeAction, action_name=n.ACTION_SHOW_INDUSTRIES, topic=n.TOPIC_INDUSTRIES,
+                           takes=(n.INDUSTRY,), answers_kind=n.INDUSTRY, intent=n.ASK_INDUSTRIES,
+                           mention_kinds=(None,), unknown_kind=n.INDUSTRY):
     """Industries: one (what the source says), or all grouped by pay."""
-
-    topic = n.TOPIC_INDUSTRIES
-    takes = (n.INDUSTRY,)
-    answers_kind = n.INDUSTRY
-    intent = n.ASK_INDUSTRIES
-    mention_kinds = (None,)
-    unknown_kind = n.INDUSTRY
-
-    action_name = n.ACTION_SHOW_INDUSTRIES
 
     def answer(self, ctx: Context) -> Reply:
         """The industry named, or all of them."""
@@ -76,17 +63,10 @@ class ActionShowIndustries(KnowledgeAction):
             salary, button("Which specializations are there?", n.ASK_SPECIALIZATIONS)])
 
 
-class ActionShowDisciplineMoves(KnowledgeAction):
+class ActionShowDisciplineMoves(KnowledgeAction, action_name=n.ACTION_SHOW_DISCIPLINE_MOVES,
+                                topic=n.TOPIC_DISCIPLINE, takes=(n.DISCIPLINE,), answers_kind=n.DISCIPLINE,
+                                intent=n.ASK_DISCIPLINE_MOVES, mention_kinds=(None,), unknown_kind=n.DISCIPLINE):
     """Moves by engineering discipline (mechanical -> manufacturing management...), honest where none."""
-
-    topic = n.TOPIC_DISCIPLINE
-    takes = (n.DISCIPLINE,)
-    answers_kind = n.DISCIPLINE
-    intent = n.ASK_DISCIPLINE_MOVES
-    mention_kinds = (None,)
-    unknown_kind = n.DISCIPLINE
-
-    action_name = n.ACTION_SHOW_DISCIPLINE_MOVES
 
     def answer(self, ctx: Context) -> Reply:
         """The moves for the discipline named, or the moves of every discipline (a short list, so it is

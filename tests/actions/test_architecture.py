@@ -207,6 +207,33 @@ def test_a_second_claim_on_a_topic_is_refused():
     assert base.TOPICS[n.TOPIC_PATH].__name__ == "ActionShowPath"
 
 
+def test_a_second_claim_made_in_the_class_statement_is_refused_too():
+    with pytest.raises(TypeError, match="claimed by both"):
+        class ActionShowSalaryAgain(base.KnowledgeAction, action_name="action_show_salary_again",  # noqa: F841
+                                    topic=n.TOPIC_SALARY, takes=(n.ROLE,)):
+            def answer(self, ctx):
+                raise AssertionError
+    assert "action_show_salary_again" not in base.ACTIONS
+    assert base.TOPICS[n.TOPIC_SALARY].__name__ == "ActionShowSalary"
+
+
+def test_a_class_statement_declares_only_what_its_base_takes():
+    with pytest.raises(TypeError, match="declares colour, which its base class does not take"):
+        class ActionColoured(base.KnowledgeAction, action_name="action_coloured", colour="red"):  # noqa: F841
+            def answer(self, ctx):
+                raise AssertionError
+    with pytest.raises(TypeError, match="declares topic"):  # a plain run (the form, fallbacks) has no topic
+        class ActionTopical(base.KnowledgeRun, action_name="action_topical", topic=n.TOPIC_SALARY):  # noqa: F841
+            pass
+    assert "action_coloured" not in base.ACTIONS and "action_topical" not in base.ACTIONS
+
+
+def test_declarations_in_the_class_statement_become_class_attributes():
+    cls = base.TOPICS[n.TOPIC_CERTIFICATIONS]
+    assert vars(cls)["action_name"] == n.ACTION_SHOW_CERTIFICATIONS and vars(cls)["answers_kind"] == n.CERTIFICATION
+    assert base.FOR_KIND[n.CERTIFICATION] is cls
+
+
 def test_action_names_come_from_one_class_attribute():
     for cls in base.ACTIONS.values():
         assert "name" not in vars(cls), f"{cls.__name__} redefines name(); set action_name instead"
