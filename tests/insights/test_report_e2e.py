@@ -209,7 +209,8 @@ def test_totals_per_day_and_channels_match_the_rows(replayed) -> None:
     # the replayed scripts went through REST; other tests may have used the shared pair over socket.io meanwhile
     assert {turn["channel"] for turn in turns if turn["sender"].removeprefix("rest:") in replayed["senders"].values()} == {"rest"}
     labels = {"rest": "REST", "socketio": "widget (socket.io)", "slack": "Slack", "cmdline": "shell"}
-    expected = {labels.get(channel, channel): [f"{len(s):,}", f"{n:,}"] for channel, (s, n) in channels.items()}
+    expected = {labels.get(channel, channel): [f"{len(senders):,}", f"{count:,}"]
+                for channel, (senders, count) in channels.items()}
     shown = {row[0]: row[1:] for row in tables.body("channels")}
     assert shown == expected
 
