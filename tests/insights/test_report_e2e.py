@@ -207,7 +207,8 @@ def test_totals_per_day_and_channels_match_the_rows(replayed) -> None:
         channels[turn["channel"]][0].add(turn["sender"])
         channels[turn["channel"]][1] += 1
     # the replayed scripts went through REST; other tests may have used the shared pair over socket.io meanwhile
-    assert {turn["channel"] for turn in turns if turn["sender"].removeprefix("rest:") in replayed["senders"].values()} == {"rest"}
+    ours = set(replayed["senders"].values())
+    assert {turn["channel"] for turn in turns if turn["sender"].removeprefix("rest:") in ours} == {"rest"}
     labels = {"rest": "REST", "socketio": "widget (socket.io)", "slack": "Slack", "cmdline": "shell"}
     expected = {labels.get(channel, channel): [f"{len(senders):,}", f"{count:,}"]
                 for channel, (senders, count) in channels.items()}
