@@ -163,9 +163,9 @@ validate: | $(STAMP) ## check bot/domain.yml and bot/data for inconsistencies
 lint: | $(STAMP) ## ruff over knowledge, bot, tests and scripts
 	$(BIN)/ruff check knowledge bot tests scripts
 
-unit: kb ## only the fast tests: no server, no Rasa model loaded (pytest -m "not e2e"); under a minute
+unit: kb ## only the fast tests: no server, no Rasa model loaded (pytest -m "not e2e" over every core); under a minute
 	@echo "==> [unit] pytest -m 'not e2e' (knowledge, rendering, actions, plugins: no server is started)"
-	$(BIN)/pytest -m "not e2e"
+	$(BIN)/pytest -m "not e2e" -n auto
 
 scale-test: setup $(MODEL) services ## reliability: restart, faults, fuzzing, 2 Rasa servers on PostgreSQL + Redis
 	$(BIN)/pytest tests/reliability

@@ -114,6 +114,7 @@ def test_one_turn_is_one_answer_without_the_question_among_its_suggestions() -> 
     assert sio_channel.merge_turn([], "hi") == []
 
 
+@pytest.mark.e2e  # loads the trained model
 def test_the_trained_model_parses_empty_and_blank_text() -> None:
     if not MODEL.is_file():
         pytest.skip(f"no trained model at {MODEL} (make train)")

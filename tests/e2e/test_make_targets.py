@@ -67,11 +67,12 @@ def test_clean_removes_generated_state_and_keeps_the_venv(tmp_path: Path) -> Non
 
 
 def test_make_unit_runs_the_tests_not_marked_e2e() -> None:
-    """`make unit` is `pytest -m "not e2e"`, and of the builds it needs the knowledge database only: even with every
+    """`make unit` is `pytest -m "not e2e"` spread over the cores (pytest-xdist), and of the builds it needs the
+    knowledge database only: even with every
     build out of date (`make -B -n`) it neither builds the spaCy model, nor trains, nor installs web packages."""
     result = make("-B", "-n", "unit")
     assert result.returncode == 0, result.stderr
-    assert re.search(r'pytest -m "not e2e"\s*$', result.stdout, re.M), result.stdout
+    assert re.search(r'pytest -m "not e2e" -n auto\s*$', result.stdout, re.M), result.stdout
     assert "-m knowledge load" in result.stdout, result.stdout
     assert not re.search(r"rasa train|-m bot\.spacy_model|npm ci", result.stdout), result.stdout
 

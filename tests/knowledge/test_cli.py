@@ -30,11 +30,19 @@ def db(tmp_path: Path) -> Path:
     return tmp_path / "kb.db"
 
 
-@pytest.fixture()
-def loaded(db: Path) -> Path:
-    """A temporary database file loaded through the CLI."""
-    result = run("load", db=db)
+@pytest.fixture(scope="module")
+def cli_loaded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database file loaded once through the CLI (`python -m knowledge load`)."""
+    path = tmp_path_factory.mktemp("cli-loaded") / "kb.db"
+    result = run("load", db=path)
     assert result.returncode == 0, result.stderr
+    return path
+
+
+@pytest.fixture()
+def loaded(db: Path, cli_loaded: Path) -> Path:
+    """A temporary database file loaded through the CLI: this test's own copy of `cli_loaded`."""
+    shutil.copyfile(cli_loaded, db)
     return db
 
 

@@ -171,6 +171,7 @@ def test_the_server_command_exits_2_on_a_bad_switch(monkeypatch: pytest.MonkeyPa
     assert exit_.value.code == 2 and "warp" in capsys.readouterr().err
 
 
+@pytest.mark.e2e  # loads the trained model
 def test_rasa_shell_gets_the_safeguards_too() -> None:
     """`make run` (bot.shell -> bot.server.rasa_main(["shell", ...])): the same installer, the same patches."""
     code = textwrap.dedent(f"""

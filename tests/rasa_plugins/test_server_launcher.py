@@ -53,6 +53,7 @@ def run_prepare(argv: list[str], env: dict[str, str] | None = None) -> dict:
     return json.loads(line[len("RESULT"):])
 
 
+@pytest.mark.e2e  # loads the trained model
 def test_the_shipped_model_needs_no_tensorflow() -> None:
     components = server.model_components(require_model())
     assert components is not None and lean_start.loads_with_skops(components)
@@ -91,6 +92,7 @@ def test_commands_without_a_model_are_left_alone() -> None:
     assert server.prepare(["train"])["tensorflow_placeholders"] is False
 
 
+@pytest.mark.e2e  # loads the trained model
 def test_a_tensorflow_free_model_gets_placeholders_that_refuse_to_run() -> None:
     done = run_prepare(["run", "--model", str(require_model())])
     assert done["tensorflow_placeholders"] and done["skops_first"] and done["speedups"]
@@ -106,6 +108,7 @@ def test_a_model_with_a_tensorflow_component_gets_tensorflow(tmp_path: Path) -> 
     assert done["tensorflow_module"] == "module" and done["call"] == "ok"
 
 
+@pytest.mark.e2e  # loads the trained model
 def test_speedups_off_keeps_tensorflow_and_the_safeguards() -> None:
     import os
     done = run_prepare(["run", "--model", str(require_model())], env={**os.environ, "CAREERBOT_SPEEDUPS": "0"})
@@ -113,6 +116,7 @@ def test_speedups_off_keeps_tensorflow_and_the_safeguards() -> None:
     assert done["tensorflow_module"] == "module" and done["groups"] == ["console", "safeguards"]
 
 
+@pytest.mark.e2e  # loads the trained model
 def test_the_environment_can_ask_for_tensorflow() -> None:
     import os
     done = run_prepare(["run", "--model", str(require_model())], env={**os.environ, server.TENSORFLOW_ENV: "1"})
