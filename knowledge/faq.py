@@ -30,10 +30,11 @@ _KEY = re.compile(r"[a-z0-9]+(_[a-z0-9]+)*")
 #: score the best entry must reach for the FAQ to answer, and its lead over the runner-up (an ambiguous
 #: question gets no answer). Chosen on the development measurement of scripts/check_faq_gate.py --tune
 #: (leave-one-out over faq.yml's questions, tests/data/faq_dev.yml and the first held-out edition, now development
-#: data: precision 0.956, recall 0.715 there on 2026-12-04), never on the held-out file.
+#: data), never on the held-out file: the setting with the highest recall whose development precision reaches the
+#: gate's 0.95. On 2026-12-05, after 106 new question variants: precision 0.950, recall 0.774 there.
 THRESHOLD = 0.3
 #: the best entry must also beat the runner-up entry by this much (else the question is ambiguous)
-MARGIN = 0.08
+MARGIN = 0.05
 #: the largest share of a question's content words the FAQ may not know (see `FaqIndex.unknown_share`)
 MAX_UNKNOWN = 0.34
 
