@@ -36,8 +36,10 @@ def test_held_out_set_is_large_and_labelled() -> None:
 
 
 @pytest.mark.e2e
-@pytest.mark.xfail(strict=True, reason="issue 12 open: the outcome set scores 86 % correct (gate 95 %) with "
-                                       "12 wrong-topic answers; remove this mark to enforce the gate")
+@pytest.mark.xfail(strict=True, reason="issue 12 open: measured 2026-12-05, the outcome set scores 82.1 % correct "
+                                       "(gate 95 %) with 18 wrong-topic answers (3 of them sourced FAQ answers to "
+                                       "questions labelled uncovered before the FAQ existed); remove this mark to "
+                                       "enforce the gate")
 def test_outcome_gate(bot: RestChat) -> None:
     """scripts/score_outcomes.py --gate passes against the running bot."""
     result = subprocess.run([sys.executable, str(SCRIPT), "--url", bot.base_url, "--gate", "--show-failures"],
