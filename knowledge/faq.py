@@ -35,6 +35,14 @@ _KEY = re.compile(r"[a-z0-9]+(_[a-z0-9]+)*")
 THRESHOLD = 0.3
 #: the best entry must also beat the runner-up entry by this much (else the question is ambiguous)
 MARGIN = 0.05
+#: On the routes where the classifier placed the message on no topic or on one it cannot answer without asking
+#: back (the fallback, a "which role do you mean?"), the FAQ must also match on the question's own words: the
+#: best entry's score for the question with every knowledge-base name taken out must reach this much. A question
+#: that shares only a name with an entry ("path to VPE" and the entry on directors and VPs) is not its question.
+MIN_OWN_WORDS = 0.2
+#: ...and on those routes a question needs this many content words: a shorter one ("how long does it take?",
+#: "how much does it pay?") leans on the conversation for what it is about, so the bot asks back instead
+MIN_CONTENT_WORDS = 3
 #: the largest share of a question's content words the FAQ may not know (see `FaqIndex.unknown_share`)
 MAX_UNKNOWN = 0.34
 
@@ -151,10 +159,24 @@ class FaqIndex:
         extra |= {head for head, group in SYNONYMS.items() if words & group}
         return " ".join([norm, *sorted(extra)])
 
+    def without_names(self, text: str) -> str:
+        """`text` normalised, with every knowledge-base name in it taken out."""
+        norm = normalize_name(text)
+        return self._alias_re.sub(" ", norm) if self._alias_re is not None else norm
+
+    def own_words_score(self, text: str, key: str) -> float:
+        """The score of entry `key` for `text` without its knowledge-base names (see MIN_OWN_WORDS)."""
+        return dict(self.scores(self.without_names(text))).get(key, 0.0)
+
+    @staticmethod
+    def content_words(text: str) -> list[str]:
+        """The question's content words: not function words, not numbers."""
+        return [w for w in _WORD.findall(normalize_name(text)) if w not in _STOP_SET and not w.isdigit()]
+
     def unknown_share(self, text: str) -> float:
         """The share of the question's content words (not function words, not numbers) that no FAQ entry and
         no knowledge-base name uses: a question mostly about something else gets no answer."""
-        words = [w for w in _WORD.findall(normalize_name(text)) if w not in _STOP_SET and not w.isdigit()]
+        words = self.content_words(text)
         return sum(1 for w in words if w not in self._vocabulary) / len(words) if words else 1.0
 
     def scores(self, text: str) -> list[tuple[str, float]]:
@@ -223,10 +245,12 @@ def index(session: Session) -> FaqIndex:
     return built
 
 
-def match(session: Session, text: str, threshold: float | None = None, margin: float | None = None
-          ) -> FaqMatch | None:
+def match(session: Session, text: str, threshold: float | None = None, margin: float | None = None,
+          own_words: float | None = None) -> FaqMatch | None:
     """The FAQ entry that answers `text`, or None when no entry scores at least the threshold (or the
-    FAQ is empty): then the bot must say honestly that it doesn't cover the question."""
+    FAQ is empty): then the bot must say honestly that it doesn't cover the question. With `own_words`
+    (MIN_OWN_WORDS on the fallback routes), the entry must also score that much without the names in `text`,
+    and `text` must have MIN_CONTENT_WORDS content words."""
     if not text or not text.strip() or not entries(session):
         return None
     idx = index(session)
@@ -238,6 +262,9 @@ def match(session: Session, text: str, threshold: float | None = None, margin: f
         return None
     if score < (THRESHOLD if threshold is None else threshold) or score - runner_up < (
             MARGIN if margin is None else margin):
+        return None
+    if own_words is not None and (len(idx.content_words(text)) < MIN_CONTENT_WORDS
+                                  or idx.own_words_score(text, key) < own_words):
         return None
     found = entry(session, key)
     return FaqMatch(found, score, runner_up) if found is not None else None

@@ -83,6 +83,11 @@ class Reply:
     topic: str | None = None
     slots: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def asks_which(self) -> bool:
+        """True when the reply only asks back which thing the user means (utter_ask_which)."""
+        return len(self.messages) == 1 and self.messages[0].response == n.UTTER_ASK_WHICH
+
 
 @dataclass(frozen=True)
 class Unknown:
@@ -283,6 +288,21 @@ def action_for_kind(kind: str, sessions: SessionFactory | None = None) -> Knowle
 DECLARABLE = frozenset({"action_name", "topic", "takes", "answers_kind", "intent", "mention_kinds", "unknown_kind"})
 
 
+#: answers tried before a topic action asks back which thing the user means, and before the fallback offers
+#: topics: each takes the session and the message text and returns a Reply, or None. bot/actions/faq.py
+#: registers the career FAQ here ("FAQ first"), so base.py imports no answering module.
+BEFORE_ASKING: list[Callable[[Session, str], Reply | None]] = []
+
+
+def answer_before_asking(session: Session, text: str) -> Reply | None:
+    """The first reply a BEFORE_ASKING answer gives to `text`, or None."""
+    for answer in BEFORE_ASKING:
+        reply = answer(session, text)
+        if reply is not None:
+            return reply
+    return None
+
+
 class KnowledgeRun:
     """What every careerbot action shares, the form's validation included: its name from one class
     attribute, self-registration, the session per run, and the polite answer when anything fails."""
@@ -348,6 +368,8 @@ class KnowledgeAction(KnowledgeRun, Action, ABC):
             with self._session() as session:
                 ctx = Context(session, tracker)
                 reply = self.unknown_reply(ctx) or self.answer(ctx)
+                if reply.asks_which:  # "which role do you mean?": unless the question is one the FAQ answers
+                    reply = answer_before_asking(session, ctx.text) or reply
         except Exception:  # the user gets a polite message whatever went wrong; the log gets the details
             return self.fail_politely(dispatcher, tracker)
         for message in reply.messages:

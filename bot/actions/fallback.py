@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from . import names as n
-from .base import KnowledgeRun, action_for_kind
+from .base import KnowledgeRun, action_for_kind, answer_before_asking
 from .buttons import button
 from .render.text import unique
 
@@ -99,6 +99,8 @@ class ActionOfferTopics(KnowledgeRun, Action, action_name=n.ACTION_OFFER_TOPICS)
             if action is not None:
                 return action.run(dispatcher, tracker, domain)
             verdict = n.NOT_COVERED
+        if self.answered_before_asking(dispatcher, tracker):  # the career FAQ, on the question's own words
+            return []
         if verdict == n.NOT_COVERED:
             return answer_not_covered(dispatcher, tracker)
         if verdict == n.OUT_OF_SCOPE:  # (c), with the topics it does know as buttons
@@ -113,3 +115,18 @@ class ActionOfferTopics(KnowledgeRun, Action, action_name=n.ACTION_OFFER_TOPICS)
             buttons = topic_buttons(list(DEFAULT_TOPICS))
         dispatcher.utter_message(response=n.UTTER_OFFER_TOPICS, buttons=buttons)
         return []
+
+    def answered_before_asking(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+        """Utter the first BEFORE_ASKING answer (the career FAQ) to the message, if any; False when there is
+        none or the lookup failed (then the fallback goes on as if there were none)."""
+        try:
+            with self._session() as session:
+                reply = answer_before_asking(session, (tracker.latest_message or {}).get("text") or "")
+        except Exception:  # the fallback must answer whatever went wrong
+            logger.exception("action %s: the answers before asking failed", self.name())
+            return False
+        if reply is None:
+            return False
+        for m in reply.messages:
+            dispatcher.utter_message(text=m.text, buttons=m.buttons or None)
+        return True

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from knowledge import faq
 
 from . import names as n
-from .base import KnowledgeRun, Message, Reply
+from .base import BEFORE_ASKING, KnowledgeRun, Message, Reply
 from .render.faq import render_faq_answer
 
 logger = logging.getLogger(__name__)
@@ -33,17 +33,30 @@ def faq_button(entry: Any) -> dict[str, str]:
     return {"title": title, "payload": f'/{n.ASK_FAQ}{{"{n.FAQ_ENTRY}": "{entry.key}"}}'}
 
 
-def answer_from_faq(session: Session, text: str, entry_key: str | None = None) -> Reply | None:
+def answer_from_faq(session: Session, text: str, entry_key: str | None = None, own_words: float | None = None
+                    ) -> Reply | None:
     """The FAQ's answer to `text` (or to the entry `entry_key`, from a button), with its sources and follow-up
-    buttons; None when no entry answers it confidently (then say honestly that it is not covered)."""
+    buttons; None when no entry answers it confidently (then say honestly that it is not covered).
+    `own_words`: see knowledge.faq.MIN_OWN_WORDS."""
     entry = faq.entry(session, entry_key) if entry_key else None
     if entry is None:
-        found = faq.match(session, text)
+        found = faq.match(session, text, own_words=own_words)
         entry = found.entry if found else None
     if entry is None:
         return None
     buttons = [faq_button(e) for e in faq.follow_up_entries(session, entry)]
     return Reply([Message(text=render_faq_answer(entry), buttons=buttons)])
+
+
+def faq_before_asking(session: Session, text: str) -> Reply | None:
+    """The FAQ's answer to a typed question the classifier placed nowhere, or on a topic that would have to ask
+    back which thing it means; None unless an entry matches on the question's own words too."""
+    if not text or text.startswith("/"):  # a button payload is not a question
+        return None
+    return answer_from_faq(session, text, own_words=faq.MIN_OWN_WORDS)
+
+
+BEFORE_ASKING.append(faq_before_asking)
 
 
 class ActionAnswerFaq(KnowledgeRun, Action, action_name=n.ACTION_ANSWER_FAQ):

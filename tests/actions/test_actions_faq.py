@@ -2,13 +2,17 @@
 the fallback when no entry is confident enough."""
 from __future__ import annotations
 
+import pytest
 from rasa_sdk.events import FollowupAction
 
 from bot.actions import ActionAnswerFaq
+from bot.actions.fallback import ActionOfferTopics
+from bot.actions.paths import ActionShowDuration, ActionShowNextRoles
 from bot.actions import names as n
 from bot.actions.faq import answer_from_faq
 from bot.actions.render.faq import render_faq_answer
 from knowledge import faq
+from tests.support.builders import run, tracker
 
 
 def test_a_question_the_faq_covers_is_answered_with_its_sources(ask):
@@ -40,3 +44,39 @@ def test_answer_from_faq_is_callable_from_the_fallback_path(kb):
 def test_every_answer_fits_the_widget(kb):
     for entry in faq.entries(kb):
         assert len(render_faq_answer(entry).splitlines()) <= 12, entry.key
+
+
+# ------------------------------------------------------------------ the FAQ before asking back
+def test_a_question_that_would_be_asked_back_is_answered_from_the_faq(ask):
+    """No role named, so the next-steps action would ask "which role?": the FAQ answers the question itself."""
+    answer = ask(ActionShowNextRoles, "can I go back to engineering after managing?", n.ASK_NEXT_ROLE)
+    assert "Charity Majors" in answer.text and "Sources:" in answer.text
+    assert not [m for m in answer.messages if m.get("response") == n.UTTER_ASK_WHICH]
+
+
+@pytest.mark.parametrize("text", ["How long does it take?", "how long would that take?"])
+def test_a_short_question_leaning_on_the_conversation_is_still_asked_back(ask, text):
+    """Too few words to say what they are about (the FAQ has an entry on how long an MBA takes)."""
+    answer = ask(ActionShowDuration, text, n.ASK_DURATION)
+    assert [m.get("response") for m in answer.messages] == [n.UTTER_ASK_WHICH]
+
+
+def test_a_short_question_matches_no_entry_on_the_fallback_routes(kb):
+    assert faq.match(kb, "how much does it pay?", own_words=faq.MIN_OWN_WORDS) is None
+
+
+def test_the_fallback_answers_from_the_faq_on_the_questions_own_words(kb_sessions):
+    """A fallback the guard judged not covered, about the CSM course: the FAQ's answer, not "not covered"."""
+    t = tracker("can I take the CSM online?", n.NLU_FALLBACK, [(n.CERTIFICATION, "CSM")])
+    t.latest_message["topic_guard"] = {"from": n.NLU_FALLBACK, "outcome": n.NOT_COVERED}
+    answer = run(ActionOfferTopics(kb_sessions), t)
+    assert "Certified Scrum Trainer" in answer.text and "Sources:" in answer.text
+
+
+@pytest.mark.parametrize("text", ["path to VPE", "i am currently an EM and want to reach VP of engineering"])
+def test_the_fallback_does_not_answer_a_question_sharing_only_names_with_an_entry(kb_sessions, text):
+    """These share the names "VP of engineering" and "engineering manager" with the entry on how many managers
+    a director has, and nothing else: the fallback says it is not covered."""
+    t = tracker(text, n.NLU_FALLBACK)
+    t.latest_message["topic_guard"] = {"from": n.NLU_FALLBACK, "outcome": n.NOT_COVERED}
+    assert [m.get("response") for m in run(ActionOfferTopics(kb_sessions), t).messages] == [n.UTTER_NOT_COVERED]

@@ -59,3 +59,16 @@ def test_an_added_entry_is_answered_after_a_load_without_retraining(bot: RestCha
         assert_mentions(after, "two mentoring hours", "Guild handbook (test)")
     finally:
         load_kb(knowledge_db_url)  # the shared servers go on with the shipped knowledge base
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("can I take the CSM online?", "Certified Scrum Trainer"),  # a low-confidence parse: the fallback asks the FAQ
+    ("should I stay on the IC track or go into management?", "individual contributors"),
+    ("can I go back to engineering after managing?", "pendulum"),  # would ask back "which role?" otherwise
+])
+def test_issue_13_questions_are_answered_from_the_faq_when_typed(bot: RestChat, question: str, expected: str):
+    """Typed questions from issue 13 that the classifier cannot place, or places on a topic that would have to
+    ask back, get the FAQ's sourced answer."""
+    reply = bot.conversation().ask(question)
+    assert_polite(reply)
+    assert_mentions(reply, expected, "Sources:")
