@@ -288,16 +288,19 @@ def action_for_kind(kind: str, sessions: SessionFactory | None = None) -> Knowle
 DECLARABLE = frozenset({"action_name", "topic", "takes", "answers_kind", "intent", "mention_kinds", "unknown_kind"})
 
 
-#: answers tried before a topic action asks back which thing the user means, and before the fallback offers
-#: topics: each takes the session and the message text and returns a Reply, or None. bot/actions/faq.py
-#: registers the career FAQ here ("FAQ first"), so base.py imports no answering module.
-BEFORE_ASKING: list[Callable[[Session, str], Reply | None]] = []
+#: The situations in which another answer may come first: the action would ask back which thing the user
+#: means, or the fallback would offer topics (ASKING_BACK); a topic action is about to give its own answer, so
+#: only a much stronger match may take its place (ANSWERING).
+ASKING_BACK, ANSWERING = "asking_back", "answering"
+#: answers tried first: each takes the session, the message text and the situation and returns a Reply, or
+#: None. bot/actions/faq.py registers the career FAQ here, so base.py imports no answering module.
+BEFORE_ASKING: list[Callable[[Session, str, str], Reply | None]] = []
 
 
-def answer_before_asking(session: Session, text: str) -> Reply | None:
-    """The first reply a BEFORE_ASKING answer gives to `text`, or None."""
+def answer_before_asking(session: Session, text: str, situation: str = ASKING_BACK) -> Reply | None:
+    """The first reply a BEFORE_ASKING answer gives to `text` in `situation`, or None."""
     for answer in BEFORE_ASKING:
-        reply = answer(session, text)
+        reply = answer(session, text, situation)
         if reply is not None:
             return reply
     return None
@@ -367,7 +370,7 @@ class KnowledgeAction(KnowledgeRun, Action, ABC):
         try:
             with self._session() as session:
                 ctx = Context(session, tracker)
-                reply = self.unknown_reply(ctx) or self.answer(ctx)
+                reply = self.unknown_reply(ctx) or self.first_answer(ctx) or self.answer(ctx)
                 if reply.asks_which:  # "which role do you mean?": unless the question is one the FAQ answers
                     reply = answer_before_asking(session, ctx.text) or reply
         except Exception:  # the user gets a polite message whatever went wrong; the log gets the details
@@ -379,6 +382,11 @@ class KnowledgeAction(KnowledgeRun, Action, ABC):
         if reply.topic:
             events.append(SlotSet(n.TOPIC, reply.topic))
         return events
+
+    def first_answer(self, ctx: Context) -> Reply | None:
+        """For a topic action (one follow-ups re-answer): an answer that fits the question much better than the
+        topic's own (the career FAQ, matched strongly on the question's own words), else None."""
+        return answer_before_asking(ctx.session, ctx.text, ANSWERING) if self.takes is not None else None
 
     # -------------------------------------------------------------- helpers for subclasses
     def reply(self, text: str, buttons: Sequence[dict[str, str]] = (), **slots: str | None) -> Reply:

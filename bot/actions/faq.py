@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from knowledge import faq
 
 from . import names as n
-from .base import BEFORE_ASKING, KnowledgeRun, Message, Reply
+from .base import ANSWERING, ASKING_BACK, BEFORE_ASKING, KnowledgeRun, Message, Reply
 from .render.faq import render_faq_answer
 
 logger = logging.getLogger(__name__)
@@ -48,11 +48,16 @@ def answer_from_faq(session: Session, text: str, entry_key: str | None = None, o
     return Reply([Message(text=render_faq_answer(entry), buttons=buttons)])
 
 
-def faq_before_asking(session: Session, text: str) -> Reply | None:
+def faq_before_asking(session: Session, text: str, situation: str = ASKING_BACK) -> Reply | None:
     """The FAQ's answer to a typed question the classifier placed nowhere, or on a topic that would have to ask
-    back which thing it means; None unless an entry matches on the question's own words too."""
+    back which thing it means (ASKING_BACK); or, much more strictly (knowledge.faq.STRONG), to one a topic
+    action would answer with its own facts (ANSWERING). None unless an entry matches on the question's own
+    words too."""
     if not text or text.startswith("/"):  # a button payload is not a question
         return None
+    if situation == ANSWERING:
+        found = faq.match(session, text, **faq.STRONG)
+        return answer_from_faq(session, text, found.entry.key) if found else None
     return answer_from_faq(session, text, own_words=faq.MIN_OWN_WORDS)
 
 

@@ -10,7 +10,7 @@ from .render.labor import render_salary_bls
 from .render.market import render_outlook, render_salary, render_sources, scope_note
 from .render.text import paragraphs
 from .scope import place_named
-from .base import Context, KnowledgeAction, Message, Reply
+from .base import Context, KnowledgeAction, Message, Reply, answer_before_asking
 
 # Keys of the market facts each answer shows, in order.
 SALARY_FACTS = ("average_salary", "salary_range")
@@ -25,10 +25,11 @@ class ActionShowSalary(KnowledgeAction, action_name=n.ACTION_SHOW_SALARY, topic=
 
     def answer(self, ctx: Context) -> Reply:
         """The salary facts; a note when the role in question is not the one the figures are about. A cost
-        question about a certification ("how much does the PMP exam cost?") is not covered."""
+        question about a certification ("how much does the PMP exam cost?") is no salary question: the career
+        FAQ's answer if it has one, else not covered."""
         s = ctx.session
         if ctx.first(n.CERTIFICATION) and not ctx.first(n.ROLE):
-            return Reply([Message(response=n.UTTER_NOT_COVERED,
+            return answer_before_asking(s, ctx.text) or Reply([Message(response=n.UTTER_NOT_COVERED,
                                   buttons=[button("Certifications", n.ASK_CERTIFICATIONS,
                                                   {n.CERTIFICATION: ctx.first(n.CERTIFICATION)}),
                                            button("Salaries", n.ASK_SALARY)])], None)

@@ -2,17 +2,26 @@
 the fallback when no entry is confident enough."""
 from __future__ import annotations
 
+import re
+
 import pytest
+import yaml
 from rasa_sdk.events import FollowupAction
 
 from bot.actions import ActionAnswerFaq
+from bot.actions import base
 from bot.actions.fallback import ActionOfferTopics
+from bot.actions.market import ActionShowSalary
+from bot.actions.labor import ASPECT_OF_INTENT, ActionShowLabor
 from bot.actions.paths import ActionShowDuration, ActionShowNextRoles
 from bot.actions import names as n
 from bot.actions.faq import answer_from_faq
 from bot.actions.render.faq import render_faq_answer
 from knowledge import faq
+from knowledge.db import REPO_ROOT
 from tests.support.builders import run, tracker
+
+NLU_FILE = REPO_ROOT / "bot" / "data" / "nlu.yml"
 
 
 def test_a_question_the_faq_covers_is_answered_with_its_sources(ask):
@@ -80,3 +89,41 @@ def test_the_fallback_does_not_answer_a_question_sharing_only_names_with_an_entr
     t = tracker(text, n.NLU_FALLBACK)
     t.latest_message["topic_guard"] = {"from": n.NLU_FALLBACK, "outcome": n.NOT_COVERED}
     assert [m.get("response") for m in run(ActionOfferTopics(kb_sessions), t).messages] == [n.UTTER_NOT_COVERED]
+
+
+def test_the_faq_rarely_takes_the_place_of_a_topic_answer_on_the_training_examples(kb):
+    """knowledge.faq.STRONG on the training examples of every intent a topic action answers: the FAQ takes the
+    topic's place on under 1 % of them (8 of 987 when STRONG was chosen)."""
+    intents = {cls.intent for cls in base.TOPICS.values()} | set(ASPECT_OF_INTENT)
+    examples = [re.sub(r"\[([^]]*)\]\([^)]*\)", r"\1", line.strip()[2:])
+                for block in yaml.safe_load(NLU_FILE.read_text(encoding="utf-8"))["nlu"]
+                if block.get("intent") in intents for line in block["examples"].splitlines() if line.strip()]
+    fired = {text: found.entry.key for text in examples if (found := faq.match(kb, text, **faq.STRONG))}
+    print(f"the FAQ answers {len(fired)} of {len(examples)} topic examples:", fired)
+    assert len(examples) > 500 and len(fired) / len(examples) < 0.01, fired
+
+
+@pytest.mark.parametrize("action, text, intent, entities, expected", [
+    (ActionShowNextRoles, "can I go back to being an engineer after being a manager?", n.ASK_NEXT_ROLE,
+     [(n.ROLE, "manager")], "pendulum"),
+    (ActionShowLabor, "how many people does an EM manage?", n.ASK_BLS, [(n.ROLE, "EM")], "6–8 engineers per manager"),
+])
+def test_a_strong_faq_match_takes_the_place_of_a_topic_answer(ask, action, text, intent, entities, expected):
+    answer = ask(action, text, intent, entities)
+    assert expected in answer.text and "Sources:" in answer.text, answer.text
+
+
+def test_a_topic_question_keeps_its_topic_answer(ask):
+    answer = ask(ActionShowNextRoles, "what comes after engineering manager?", n.ASK_NEXT_ROLE,
+                 [(n.ROLE, "engineering manager")])
+    assert "Sources:" not in answer.text and "engineering director" in answer.text
+
+
+def test_a_certification_cost_routed_to_salaries_gets_the_faq_or_not_covered(ask):
+    """Classified as a salary question, a certification's cost is answered by the FAQ where it has an entry
+    and is otherwise not covered (no salary figures)."""
+    fee = ask(ActionShowSalary, "how much would PMI charge me for the PMP exam", n.ASK_SALARY,
+              [(n.CERTIFICATION, "PMP")])
+    assert "US$405" in fee.text and "Sources:" in fee.text
+    unknown = ask(ActionShowSalary, "how much does the CPE cost?", n.ASK_SALARY, [(n.CERTIFICATION, "CPE")])
+    assert [m.get("response") for m in unknown.messages] == [n.UTTER_NOT_COVERED]
