@@ -110,7 +110,7 @@ def test_an_entry_answers_its_own_first_question(kb, entry):
 def test_find_by_key_title_or_question(kb):
     assert faq.find(kb, "pmp_fee").key == "pmp_fee"
     assert faq.find(kb, "PMP exam fee").key == "pmp_fee"
-    assert faq.find(kb, "how much does the pmp exam cost").key == "pmp_fee"
+    assert faq.find(kb, "how much do i pay for the pmp exam").key == "pmp_fee"
     assert faq.find(kb, "pmp") is None
 
 
