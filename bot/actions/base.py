@@ -306,6 +306,13 @@ def answer_before_asking(session: Session, text: str, situation: str = ASKING_BA
     return None
 
 
+def utter(dispatcher: CollectingDispatcher, reply: Reply) -> None:
+    """Send each message of `reply`: its text and buttons, or its domain response with values, or its payload."""
+    for message in reply.messages:
+        dispatcher.utter_message(text=message.text, buttons=message.buttons or None,
+                                 response=message.response, json_message=message.custom, **message.values)
+
+
 class KnowledgeRun:
     """What every careerbot action shares, the form's validation included: its name from one class
     attribute, self-registration, the session per run, and the polite answer when anything fails."""
@@ -375,9 +382,7 @@ class KnowledgeAction(KnowledgeRun, Action, ABC):
                     reply = answer_before_asking(session, ctx.text) or reply
         except Exception:  # the user gets a polite message whatever went wrong; the log gets the details
             return self.fail_politely(dispatcher, tracker)
-        for message in reply.messages:
-            dispatcher.utter_message(text=message.text, buttons=message.buttons or None,
-                                     response=message.response, json_message=message.custom, **message.values)
+        utter(dispatcher, reply)
         events: list[EventType] = [SlotSet(slot, value) for slot, value in reply.slots.items()]
         if reply.topic:
             events.append(SlotSet(n.TOPIC, reply.topic))

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from . import names as n
-from .base import KnowledgeRun, action_for_kind, answer_before_asking
+from .base import KnowledgeRun, action_for_kind, answer_before_asking, utter
 from .buttons import button
 from .render.text import unique
 
@@ -127,6 +127,5 @@ class ActionOfferTopics(KnowledgeRun, Action, action_name=n.ACTION_OFFER_TOPICS)
             return False
         if reply is None:
             return False
-        for m in reply.messages:
-            dispatcher.utter_message(text=m.text, buttons=m.buttons or None)
+        utter(dispatcher, reply)
         return True

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from knowledge import faq
 
 from . import names as n
-from .base import ANSWERING, ASKING_BACK, BEFORE_ASKING, KnowledgeRun, Message, Reply
+from .base import ANSWERING, ASKING_BACK, BEFORE_ASKING, KnowledgeRun, Message, Reply, utter
 from .render.faq import render_faq_answer
 
 logger = logging.getLogger(__name__)
@@ -81,6 +81,5 @@ class ActionAnswerFaq(KnowledgeRun, Action, action_name=n.ACTION_ANSWER_FAQ):
         if reply is None:  # FAQ first, then the honest "not covered" (or the fallback's topics)
             covered_elsewhere = (message.get("intent") or {}).get("name") != n.NOT_COVERED
             return [FollowupAction(n.ACTION_OFFER_TOPICS if covered_elsewhere else n.ACTION_NOT_COVERED)]
-        for m in reply.messages:
-            dispatcher.utter_message(text=m.text, buttons=m.buttons or None)
+        utter(dispatcher, reply)
         return []
