@@ -231,6 +231,17 @@ SYNONYMS: dict[str, frozenset[str]] = {
                           "eligibility", "qualify", "need", "needs"}),
 }
 
+#: the synonym groups of aspects no topic answer holds (what an exam costs, how a certification is renewed,
+#: what the exam is like): a question about one of them is the FAQ's even when a topic intent was predicted
+FAQ_ONLY_ASPECTS = ("fee", "renew", "exam")
+
+
+def asks_faq_only_aspect(text: str) -> bool:
+    """True when `text` asks about an aspect only the FAQ has ("how much does the PMP exam cost?")."""
+    words = set(_WORD.findall(normalize_name(text)))
+    return any(words & (SYNONYMS[head] | {head}) for head in FAQ_ONLY_ASPECTS)
+
+
 _lock = threading.Lock()
 _indexes: dict[tuple[str, str], FaqIndex] = {}
 

@@ -19,7 +19,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 from rasa_sdk import Action, Tracker
@@ -34,7 +34,7 @@ from knowledge.db import shared_sessions
 from . import mentions
 from . import names as n
 from .buttons import button, role_buttons
-from .render.text import cap, cert_label, degree_label, render_unknown, unique
+from .render.text import cap, cert_label, degree_label, render_not_covering, render_unknown, unique
 
 logger = logging.getLogger(__name__)
 
@@ -160,7 +160,9 @@ class Context:
             name = self.resolve_phrase(mention.phrase)
             if name is not None:
                 self._mentioned.append(name)
-            elif not any(t in mention.phrase for t in self._entity_texts):
+            elif not any(t in mention.phrase or mention.phrase in t for t in self._entity_texts):
+                # (a phrase inside a recognised name, "mastrs" of "mastrs in engineering managment", is no
+                # unknown thing)
                 self._unknown_mentions.append(mention)
 
     def assume(self, kind: str, value: str) -> bool:
@@ -278,6 +280,14 @@ def topic_action(topic: str | None, sessions: SessionFactory | None = None) -> K
     return cls(sessions) if cls else None
 
 
+def run_action(name: str, sessions: SessionFactory | None, dispatcher: CollectingDispatcher, tracker: Tracker,
+               domain: DomainDict) -> list[EventType]:
+    """Run the registered action `name` in this turn (instead of a FollowupAction, which leaves the policies
+    without a rule for the step after it); [] when no action has that name."""
+    cls = ACTIONS.get(name)
+    return cls(sessions).run(dispatcher, tracker, domain) if cls else []
+
+
 def action_for_kind(kind: str, sessions: SessionFactory | None = None) -> KnowledgeAction | None:
     """The action that usually answers about a thing of `kind`, or None for an unknown kind."""
     cls = FOR_KIND.get(kind)
@@ -295,6 +305,19 @@ ASKING_BACK, ANSWERING = "asking_back", "answering"
 #: answers tried first: each takes the session, the message text and the situation and returns a Reply, or
 #: None. bot/actions/faq.py registers the career FAQ here, so base.py imports no answering module.
 BEFORE_ASKING: list[Callable[[Session, str, str], Reply | None]] = []
+
+
+#: topics whose answers hold no facts on some aspects a user may ask (mentions.uncovered_aspect)
+ASPECT_TOPICS = frozenset({n.TOPIC_EDUCATION, n.TOPIC_CERTIFICATIONS})
+
+
+def not_covering(reply: Reply, aspect: str | None) -> Reply:
+    """`reply`, first saying that the knowledge base doesn't cover `aspect` (outcome b with the nearest facts);
+    `reply` itself when there is no such aspect or its first message is no text."""
+    if not aspect or not reply.messages or not reply.messages[0].text:
+        return reply
+    first = replace(reply.messages[0], text=render_not_covering(aspect, reply.messages[0].text))
+    return Reply([first, *reply.messages[1:]], reply.topic, reply.slots)
 
 
 def answer_before_asking(session: Session, text: str, situation: str = ASKING_BACK) -> Reply | None:
@@ -380,6 +403,8 @@ class KnowledgeAction(KnowledgeRun, Action, ABC):
                 reply = self.unknown_reply(ctx) or self.first_answer(ctx) or self.answer(ctx)
                 if reply.asks_which:  # "which role do you mean?": unless the question is one the FAQ answers
                     reply = answer_before_asking(session, ctx.text) or reply
+                elif self.topic in ASPECT_TOPICS:
+                    reply = not_covering(reply, mentions.uncovered_aspect(ctx.text))
         except Exception:  # the user gets a polite message whatever went wrong; the log gets the details
             return self.fail_politely(dispatcher, tracker)
         utter(dispatcher, reply)

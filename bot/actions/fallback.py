@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from . import names as n
-from .base import KnowledgeRun, action_for_kind, answer_before_asking, utter
+from .base import KnowledgeRun, action_for_kind, answer_before_asking, topic_action, utter
 from .buttons import button
 from .render.text import unique
 
@@ -39,6 +39,7 @@ DEFAULT_TOPICS = (n.ASK_PATH, n.ASK_CERTIFICATIONS, n.ASK_SALARY)
 MAX_TOPICS = 3
 GUARD_KEY = "topic_guard"  # the topic guard's verdict in the parse data (bot/nlu/topic_guard.py)
 ABOUT_NAME = "about_name"  # the verdict for a message that only names one thing: its usual answer
+ABOUT_MOVE = "about_move"  # the verdict for a message naming the user's role and a target: the path between
 
 
 def likeliest_topics(intent_ranking: list[dict[str, Any]], limit: int = MAX_TOPICS) -> list[str]:
@@ -98,6 +99,11 @@ class ActionOfferTopics(KnowledgeRun, Action, action_name=n.ACTION_OFFER_TOPICS)
             action = action_for_kind(kinds[0], self._sessions) if kinds else None
             if action is not None:
                 return action.run(dispatcher, tracker, domain)
+            verdict = n.NOT_COVERED
+        if verdict == ABOUT_MOVE:
+            path = topic_action(n.TOPIC_PATH, self._sessions)
+            if path is not None:
+                return path.run(dispatcher, tracker, domain)
             verdict = n.NOT_COVERED
         if self.answered_before_asking(dispatcher, tracker):  # the career FAQ, on the question's own words
             return []

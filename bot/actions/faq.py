@@ -2,10 +2,9 @@
 author adds is answered after `python -m knowledge load`, without retraining.
 
 `answer_from_faq(session, text)` is the entry point the fallback path can call ("FAQ first, then not
-covered"); `action_answer_faq` runs it on the latest message and, when no entry is confident enough, hands
-over instead of answering a different question: to `action_not_covered` for a career question the topic guard
-found no answer for (intent `not_covered`, whose rule runs the FAQ first), else to the fallback
-(`action_offer_topics`).
+covered"); `action_answer_faq` runs it on the latest message and, when no entry is confident enough, answers
+"not covered" instead of answering a different question, for a career question nothing else answers (intent
+`not_covered`, whose rule runs the FAQ first), else gives the fallback's answer (`action_offer_topics`).
 """
 from __future__ import annotations
 
@@ -13,7 +12,7 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, FollowupAction
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
@@ -21,7 +20,7 @@ from sqlalchemy.orm import Session
 from knowledge import faq
 
 from . import names as n
-from .base import ANSWERING, ASKING_BACK, BEFORE_ASKING, KnowledgeRun, Message, Reply, utter
+from .base import ANSWERING, ASKING_BACK, BEFORE_ASKING, KnowledgeRun, Message, Reply, run_action, utter
 from .render.faq import render_faq_answer
 
 logger = logging.getLogger(__name__)
@@ -51,11 +50,12 @@ def answer_from_faq(session: Session, text: str, entry_key: str | None = None, o
 def faq_before_asking(session: Session, text: str, situation: str = ASKING_BACK) -> Reply | None:
     """The FAQ's answer to a typed question the classifier placed nowhere, or on a topic that would have to ask
     back which thing it means (ASKING_BACK); or, much more strictly (knowledge.faq.STRONG), to one a topic
-    action would answer with its own facts (ANSWERING). None unless an entry matches on the question's own
-    words too."""
+    action would answer with its own facts (ANSWERING), unless it asks about an aspect no topic answer holds
+    (knowledge.faq.FAQ_ONLY_ASPECTS: a fee, a renewal, an exam). None unless an entry matches on the
+    question's own words too."""
     if not text or text.startswith("/"):  # a button payload is not a question
         return None
-    if situation == ANSWERING:
+    if situation == ANSWERING and not faq.asks_faq_only_aspect(text):
         found = faq.match(session, text, **faq.STRONG)
         return answer_from_faq(session, text, found.entry.key) if found else None
     return answer_from_faq(session, text, own_words=faq.MIN_OWN_WORDS)
@@ -75,11 +75,16 @@ class ActionAnswerFaq(KnowledgeRun, Action, action_name=n.ACTION_ANSWER_FAQ):
                    None)
         try:
             with self._session() as session:
-                reply = answer_from_faq(session, message.get("text") or "", key)
+                # a typed question must match on its own words too, not only on the names it shares with an entry
+                reply = answer_from_faq(session, message.get("text") or "", key,
+                                        own_words=None if key else faq.MIN_OWN_WORDS)
         except Exception:  # the user gets a polite message whatever went wrong; the log gets the details
             return self.fail_politely(dispatcher, tracker)
-        if reply is None:  # FAQ first, then the honest "not covered" (or the fallback's topics)
-            covered_elsewhere = (message.get("intent") or {}).get("name") != n.NOT_COVERED
-            return [FollowupAction(n.ACTION_OFFER_TOPICS if covered_elsewhere else n.ACTION_NOT_COVERED)]
+        if reply is None:  # FAQ first, then the honest "not covered" (or the fallback's topics), in this turn:
+            # a FollowupAction would leave the policies without a rule for the step after it (Rasa's "could you
+            # rephrase?" came on top)
+            not_covered = (message.get("intent") or {}).get("name") == n.NOT_COVERED
+            return run_action(n.ACTION_NOT_COVERED if not_covered else n.ACTION_OFFER_TOPICS, self._sessions,
+                              dispatcher, tracker, domain)
         utter(dispatcher, reply)
         return []

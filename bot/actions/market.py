@@ -41,14 +41,15 @@ class ActionShowSalary(KnowledgeAction, action_name=n.ACTION_SHOW_SALARY, topic=
         facts = [f for f in (q.market_fact(s, key) for key in SALARY_FACTS) if f is not None]
         premium = q.market_fact(s, q.MBA_PREMIUM_FACT) if q.degree(s, q.MBA_KEY) is not None else None
         place = place_named(ctx.text, lambda phrase: ctx.resolve_phrase(phrase) is not None)
-        text = render_salary(facts, q.industries(s, "high"), q.industries(s, "competitive"), premium,
-                             about, industry, place)
         # BLS's median pay for the role's O*NET occupation, beside the article's figures (other source and year)
         role_ = q.role(s, role_name or SALARY_ROLE)
         occ = lab.role_onet(s, role_).primary if role_ is not None else None
         profile = lab.bls_profile(s, occ) if occ is not None else None
-        if profile is not None:
-            text = paragraphs(text, render_salary_bls(occ, lab.bls_figures(profile, "median_annual_pay")))
+        bls = lab.bls_figures(profile, "median_annual_pay") if profile is not None else []
+        text = render_salary(facts, q.industries(s, "high"), q.industries(s, "competitive"), premium,
+                             about, industry, place, occ.title if bls else None)
+        if bls:
+            text = paragraphs(text, render_salary_bls(occ, bls))
         buttons = [button("What's the job outlook?", n.ASK_OUTLOOK)] + compare_degrees_button(s)
         if q.degree(s, q.MEM_KEY) is not None:
             buttons.append(mem_button())

@@ -130,6 +130,26 @@ _BACK = re.compile(r"\b(?:it|its|that|this|them|they|their|there|that\s+role|thi
                    r"this\s+job|that\s+position|this\s+position|the\s+same)\b")
 
 
+_THING_HELD = (r"(?:degrees?|diploma|college|university|master'?s|bachelor'?s|mba|mem|certifications?|certificates?|"
+               r"pmp|csm|cpe|eit|six\s+sigma|qualifications?)")
+# Aspects of a degree or certification the knowledge base holds nothing on, and how to name them.
+_UNCOVERED_ASPECTS: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(r"\b(?:without|with\s+no)\s+(?:an?\s+|any\s+|the\s+)?(?:[\w'-]+\s+){0,2}?" + _THING_HELD + r"\b"),
+     "whether you can do it without one"),
+    (re.compile(r"\b(?:best|top|cheapest|accredited|recommended)\s+(?:[\w'-]+\s+){0,2}?(?:programs?|programmes?|"
+                r"schools?|universit(?:y|ies)|colleges?|courses?|providers?|bootcamps?)\b|"
+                r"\bwhich\s+(?:schools?|universit(?:y|ies)|colleges?|providers?)\b"),
+     "which schools, programs or course providers are best"),
+)
+
+
+def uncovered_aspect(text: str) -> str | None:
+    """What a degree or certification question asks that the knowledge base has nothing on ("can I become a
+    manager without a degree?", "the best online MEM program?"), named for the reply; None otherwise."""
+    norm = normalize_name(text or "")
+    return next((name for rx, name in _UNCOVERED_ASPECTS if rx.search(norm)), None)
+
+
 def refers_back(text: str) -> bool:
     """True when the text points back at something said before ("which certifications help for it?")."""
     return bool(_BACK.search(normalize_name(text or "")))
@@ -149,7 +169,9 @@ _STAGES: tuple[tuple[str, re.Pattern], ...] = (
     ("executive", re.compile(r"\b(?:executive|c[- ]?suite|c[- ]level)\b")),
     ("advanced", re.compile(r"\b(?:advanced|senior[- ]level|leadership[- ]level|late[- ]career)\b")),
     ("mid", re.compile(r"\bmid(?:dle)?(?:[- ]?(?:level|career|stage))?\b")),
-    ("entry", re.compile(r"\b(?:entry(?:[- ]level)?|early(?:[- ]career)?|junior|beginners?|starting\s+out)\b")),
+    ("entry", re.compile(r"\b(?:entry(?:[- ]level)?|early(?:[- ]career)?|junior|beginners?|starting\s+out"
+                        r"|(?:new|recent|fresh)\s+grad(?:uate)?s?|out\s+of\s+(?:college|university|school)"
+                        r"|first\s+(?:jobs?|roles?|positions?))\b")),
     ("general", re.compile(r"\b(?:in\s+general|general|overall|every\s+stage|all\s+stages|whole\s+career)\b")),
 )
 

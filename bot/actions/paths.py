@@ -49,6 +49,9 @@ class ActionShowPath(KnowledgeAction, action_name=n.ACTION_SHOW_PATH, topic=n.TO
                 return self.path_between(ctx.session, q.role(ctx.session, current), q.role(ctx.session, target))
             return self.path_to(ctx.session, q.role(ctx.session, target))
         role_name = ctx.first(n.ROLE)
+        if current is not None and role_name == current:
+            # "I work as a project manager, what's the path?": the way up from there, not the way into it
+            return self.path_from(ctx.session, q.role(ctx.session, current))
         if role_name is None:
             other = self.redirect(ctx)
             if other is not None:
@@ -73,6 +76,14 @@ class ActionShowPath(KnowledgeAction, action_name=n.ACTION_SHOW_PATH, topic=n.TO
         else:
             text = render_no_way_in(role, q.specializations_for_role(s, role))
         return self.reply(text, path_buttons(role.name), role=role.name)
+
+    def path_from(self, s: Session, role: m.Role) -> Reply:
+        """The user's own role is the only one named: the next steps up from it."""
+        steps = q.next_steps(s, role)
+        buttons = [button(f"How do I become {with_article(t.to_role.name)}?", n.ASK_PATH, {n.ROLE: t.to_role.name})
+                   for t in steps[:3]]
+        return self.reply(paragraphs(f"You're {with_article(role.name)}, so the path goes on from there.",
+                                     render_next_roles(role, steps)), buttons, role=role.name)
 
     def path_between(self, s: Session, start: m.Role, goal: m.Role) -> Reply:
         """The shortest way from the user's role to the one they aim for; when the knowledge base has none,

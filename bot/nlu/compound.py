@@ -5,8 +5,9 @@ answers each part with the action of its intent, so there is no second answering
 
 A message is split at question marks, and at "and/also/plus" or a comma followed by a question word. Each part's intent
 comes from a small classifier of this component's own (character n-grams + logistic regression, trained on
-the same NLU examples), because Rasa's pipeline classifies whole messages only. A message counts as compound
-only when at least two parts are confidently about a knowledge-base topic.
+the same NLU examples, names shown as placeholders as to the main classifier), because Rasa's pipeline
+classifies whole messages only. A message counts as compound only when at least two parts are confidently
+about a knowledge-base topic.
 """
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.name_placeholders import masked, name_spans
 
 COMPOUND_INTENT = "compound"
 PARTS_KEY = "compound"
@@ -96,7 +99,8 @@ class CompoundSplitter(GraphComponent):
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import make_pipeline
-        examples = [(e.get(TEXT), e.get(INTENT)) for e in training_data.intent_examples if e.get(TEXT)]
+        examples = [(masked(e.get(TEXT), name_spans(e)), e.get(INTENT)) for e in training_data.intent_examples
+                    if e.get(TEXT)]
         if len({intent for _, intent in examples}) >= 2:
             self.pipeline = make_pipeline(TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True),
                                           LogisticRegression(max_iter=1000, C=10.0))
@@ -105,12 +109,14 @@ class CompoundSplitter(GraphComponent):
             (Path(folder) / MODEL_FILE).write_bytes(pickle.dumps(self.pipeline))
         return self._resource
 
-    def parts(self, text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """The message's parts with intent, confidence and entities; [] unless it asks several questions."""
+    def parts(self, text: str, entities: list[dict[str, Any]],
+              names: list[tuple[int, int, str]] | None = None) -> list[dict[str, Any]]:
+        """The message's parts with intent, confidence and entities; [] unless it asks several questions.
+        `names`: the message's name spans, shown to the part classifier as placeholders (bot/nlu/name_placeholders)."""
         spans = split_parts(text)
         if self.pipeline is None or len(spans) < 2:
             return []
-        probabilities = self.pipeline.predict_proba([text[s:e].lower() for s, e in spans])
+        probabilities = self.pipeline.predict_proba([masked(text, names or [], s, e).lower() for s, e in spans])
         classes = list(self.pipeline.classes_)
         out = []
         for (s, e), row in zip(spans, probabilities):
@@ -132,7 +138,7 @@ class CompoundSplitter(GraphComponent):
             text = message.get(TEXT)
             if not text or (message.get(INTENT) or {}).get(INTENT_NAME_KEY) in ("non_english",):
                 continue
-            parts = self.parts(text, message.get(ENTITIES) or [])
+            parts = self.parts(text, message.get(ENTITIES) or [], name_spans(message))
             if parts:
                 intent = {INTENT_NAME_KEY: COMPOUND_INTENT, "confidence": 1.0}
                 message.set(INTENT, intent, add_to_output=True)

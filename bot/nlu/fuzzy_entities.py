@@ -67,9 +67,11 @@ class AliasIndex:
         self.by_first: dict[str, list[Alias]] = defaultdict(list)
         self.exact: set[str] = set()
         self.canonical: dict[str, str] = {}
+        self.label: dict[str, str] = {}
         self.max_words = 1
         for alias in aliases:
             self.canonical.setdefault(alias.text, alias.canonical)
+            self.label.setdefault(alias.text, alias.label)
             if len(alias.text) < MIN_CHARS:
                 continue
             self.by_first[alias.text[0]].append(alias)
@@ -131,15 +133,41 @@ class AliasIndex:
         return True
 
 
+# Endings that make another word of the same family ("manage"/"manager"/"management", "operation"/"operations").
+_ENDINGS = frozenset("s es r er ers d ed ing ment ments al ial ly ship ships ion ions or ors ist ists".split())
+
+
 def _derived(phrase: str, alias: str) -> bool:
     """True when one is the other plus an ending ("manage"/"manager", "operation"/"operations"): another
-    word of the same family, not a misspelling."""
-    return phrase != alias and (phrase.startswith(alias) or alias.startswith(phrase))
+    word of the same family, not a misspelling ("sigmaa" is a typo of "sigma")."""
+    if phrase == alias:
+        return False
+    short, long = sorted((phrase, alias), key=len)
+    return long.startswith(short) and long[len(short):] in _ENDINGS
 
 
 def training_words(texts: Iterable[str]) -> list[str]:
     """The distinct words (lower case, letters only, at least 4 of them) of some texts."""
     return sorted({w.lower() for text in texts for w in re.findall(r"[^\W\d_]{4,}", text)})
+
+
+_DOTTED = re.compile(r"(?<![\w.])((?:[A-Za-z]\.){2,}[A-Za-z]?)\.?(?![\w])")
+
+
+def dotted_matches(text: str, exact: Iterable[tuple[int, int]], index: AliasIndex) -> list[dict[str, Any]]:
+    """Entities for abbreviations written with dots ("M.E.M.", "P.M.P", "V.P.") whose letters are an exact
+    alias, where no other entity is."""
+    exact = list(exact)
+    out = []
+    for match in _DOTTED.finditer(text):
+        letters = match.group(1).replace(".", "").lower()
+        start, end = match.span(1)
+        if text[end:end + 1] == ".":
+            end += 1
+        if letters in index.canonical and not any(start < e and s < end for s, e in exact):
+            out.append({"entity": index.label[letters], "value": index.canonical[letters], "start": start,
+                        "end": end, "confidence_entity": 1.0})
+    return out
 
 
 def _is_word(token: Token) -> bool:
@@ -253,6 +281,7 @@ class FuzzyEntityExtractor(GraphComponent, EntityExtractorMixin):
             existing = message.get(ENTITIES) or []
             exact = [(e["start"], e["end"]) for e in existing if "start" in e and "end" in e]
             found, replaced = fuzzy_matches(tokens, exact, index, self.threshold)
+            found += dotted_matches(message.get(TEXT) or "", exact + [(e["start"], e["end"]) for e in found], index)
             if found:
                 kept = [e for e in existing if (e.get("start"), e.get("end")) not in replaced]
                 message.set(ENTITIES, kept + self.add_extractor_name(found), add_to_output=True)

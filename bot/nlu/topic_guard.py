@@ -8,9 +8,14 @@ content, between (b) "in the domain but not covered" (intent `not_covered`) and 
   `out_of_scope`) -> `not_covered`; `nlu_fallback` without one -> `out_of_scope`. A fallback keeps its
   intent (so Rasa's rules and evaluation still see it) and carries the verdict in `topic_guard`, which
   action_offer_topics follows. A fallback that only names one thing ("what's CPE?") gets the verdict
-  `about_name`: the usual answer about that thing.
+  `about_name`: the usual answer about that thing; one that names the user's role and a target role
+  ("project engineer → engineering manager: what helps?") gets `about_move`: the path between them.
 - A topic intent whose message uses words typical of another topic and none of its own ("what does a staff
   engineer earn?" classified as a duties question) -> `not_covered`.
+- Small talk ("what can you do?", goodbye...) whose message has two or more content words, none of them
+  used by that intent's examples ("what stocks should I buy this year") -> the same verdict.
+- A topic intent the classifier is unsure of (confidence < WEAK_CONFIDENCE) whose message names nothing of the
+  knowledge base and uses none of the intent's typical words, but career words -> `not_covered`.
 - A topic intent whose message is mostly words the training data has never seen (not counting names,
   misspellings of known words and a trailing place, "... in Germany") -> `not_covered` with a career
   signal, `out_of_scope` without: the classifier
@@ -31,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -42,20 +48,28 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 NOT_COVERED = "not_covered"
 ABOUT_NAME = "about_name"  # a fallback that only names one thing: answer what the knowledge base has on it
+ABOUT_MOVE = "about_move"  # a fallback that names the user's role and a target role: answer the path between
 OUT_OF_SCOPE = "out_of_scope"
 FALLBACK = "nlu_fallback"
 # Intents that are not about a topic of the knowledge base: never overridden.
 UNGUARDED = frozenset({"greet", "goodbye", "thank", "bot_challenge", "affirm", "deny", "stop", "forget_profile",
                        "ask_capabilities", "inform", "request_mentor_intro", "non_english", "ask_source", "ask_why",
                        "compound", NOT_COVERED, OUT_OF_SCOPE, FALLBACK})
+# Small talk and "what can you do?": overruled when two or more content words and none its examples use.
+SMALL_TALK = frozenset({"greet", "goodbye", "thank", "bot_challenge", "ask_capabilities"})
+MIN_SMALL_TALK_WORDS = 2
 # The knowledge-base topics whose typical words the disagreement check compares.
 TOPIC_INTENTS = frozenset({"ask_path", "ask_duration", "ask_next_role", "ask_role_duties", "ask_reports_to",
                            "compare", "ask_certifications", "ask_education", "ask_skills", "ask_salary",
                            "ask_outlook", "ask_specializations", "ask_industries", "ask_discipline_moves"})
+WEAK_CONFIDENCE = 0.6  # below it, a topic intent needs a name or one of its typical words (scripts/measure_guard.py)
 UNKNOWN_SHARE = 0.67  # chosen with scripts/measure_guard.py: 0.5 fired wrongly 7 times in 470, 0.67 twice
 TYPO_RATIO = 82.0  # a word this close to a known word is a misspelling of it, not an unknown word
+TYPO_EDITS = 2  # ...as is a word of MIN_TYPO_EDIT_WORD letters or more this many edits from one (same first letter)
+MIN_TYPO_EDIT_WORD = 5
 MIN_DOMAIN_WORD = 4
 MIN_DOMAIN_USES = 2  # a career word is used in at least this many career examples and in no other
+MIN_CAREER_USES = 3  # a word of the career vocabulary: this many career examples, more than other examples
 MIN_INDICATIVE_USES = 3  # a word indicates an intent when that many of its examples use it...
 INDICATIVE_SHARE = 0.9  # ...and they are this share of the career examples that use it
 STATE_FILE = "topic_guard.json"
@@ -77,6 +91,10 @@ class GuardVocabulary:
     domain: set[str] = field(default_factory=set)
     # intent -> words that (nearly) only that intent's examples use ("earn" -> ask_salary)
     indicative: dict[str, set[str]] = field(default_factory=dict)
+    # small-talk intent -> every word of its examples
+    small_talk: dict[str, set[str]] = field(default_factory=dict)
+    # words career examples use at least MIN_CAREER_USES times, even if small talk uses them too ("management")
+    career: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self._known_sorted = sorted(self.known)
@@ -84,13 +102,17 @@ class GuardVocabulary:
     @classmethod
     def from_examples(cls, examples: Iterable[tuple[str, str]]) -> GuardVocabulary:
         """From (intent, text) training examples."""
-        known, topic, other = set(), Counter(), set()
+        known, topic, other, other_uses = set(), Counter(), set(), Counter()
         per_intent: dict[str, Counter] = {}
+        small_talk: dict[str, set[str]] = {}
         for intent, text in examples:
             words = {w.lower() for w in _WORD.findall(text)}
             known |= words
-            if intent in UNGUARDED:
+            if intent in SMALL_TALK:
+                small_talk.setdefault(intent, set()).update(words)
+            if intent in UNGUARDED and intent != NOT_COVERED:  # uncovered career questions are career words
                 other |= words
+                other_uses.update(words)
             else:
                 topic.update(words)
                 per_intent.setdefault(intent, Counter()).update(words)
@@ -100,13 +122,21 @@ class GuardVocabulary:
                                if c >= MIN_INDICATIVE_USES and c >= INDICATIVE_SHARE * topic[w]
                                and w not in STOP_WORDS and len(w) >= 3}
                       for intent, counts in per_intent.items()}
-        return cls(known, domain, indicative)
+        career = {w for w, c in topic.items()
+                  if c >= MIN_CAREER_USES and c > other_uses[w] and w not in STOP_WORDS and len(w) >= MIN_DOMAIN_WORD}
+        return cls(known, domain, indicative, small_talk, career)
 
     def is_unknown(self, word: str) -> bool:
         """A word neither in the training data nor a misspelling of a word in it."""
         if word in self.known or not self._known_sorted:
             return False
-        return process.extractOne(word, self._known_sorted, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO) is None
+        if process.extractOne(word, self._known_sorted, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO) is not None:
+            return False
+        if len(word) < MIN_TYPO_EDIT_WORD:
+            return True
+        # a longer word two edits from a known word with the same first letter ("becum"/"become")
+        near = process.extractOne(word, self._known_sorted, scorer=Levenshtein.distance, score_cutoff=TYPO_EDITS)
+        return near is None or near[0][0] != word[0]
 
 
 def content_words(text: str, entities: list[dict[str, Any]]) -> list[str]:
@@ -141,16 +171,33 @@ def _names_only(text: str, entities: list[dict[str, Any]]) -> bool:
     return all(w in _ASKING_WORDS for w in words)
 
 
-def guarded_intent(text: str, intent: str, entities: list[dict[str, Any]], vocab: GuardVocabulary) -> str | None:
+def _names_a_move(entities: list[dict[str, Any]]) -> bool:
+    """True when the role grammar (bot/nlu/role_grammar.py) placed one role as the user's current role and
+    another as their target ("project engineer → engineering manager: what helps?")."""
+    placed = {e.get("role"): e.get("value") for e in entities if e.get("entity") == "role"}
+    return bool(placed.get("current")) and bool(placed.get("target")) and placed["current"] != placed["target"]
+
+
+def guarded_intent(text: str, intent: str, entities: list[dict[str, Any]], vocab: GuardVocabulary,
+                   confidence: float = 1.0) -> str | None:
     """The outcome the guard gives the message instead of `intent`: NOT_COVERED or OUT_OF_SCOPE (None: leave
     it). For `nlu_fallback` the intent itself is kept (see TopicGuard.process)."""
     if intent == FALLBACK and _names_only(text, entities):
         return ABOUT_NAME
+    if intent == FALLBACK and _names_a_move(entities):
+        return ABOUT_MOVE
     if intent in (FALLBACK, OUT_OF_SCOPE):
         # The classifier's "out of scope" is overruled only on clearer evidence than its "don't know".
         if career_signal(text, entities, vocab, 1 if intent == FALLBACK else 2):
             return NOT_COVERED
         return OUT_OF_SCOPE if intent == FALLBACK else None
+    if intent in SMALL_TALK and vocab.small_talk:
+        # "is coffee bad for you" taken for a goodbye: small talk reuses its examples' few words
+        words = content_words(text, entities)
+        own = vocab.small_talk.get(intent, set())
+        if len(words) >= MIN_SMALL_TALK_WORDS and not any(w in own for w in words):
+            return NOT_COVERED if career_signal(text, entities, vocab, 1) else OUT_OF_SCOPE
+        return None
     if intent in UNGUARDED:
         return None
     words = content_words(text, entities)
@@ -159,7 +206,20 @@ def guarded_intent(text: str, intent: str, entities: list[dict[str, Any]], vocab
         return NOT_COVERED if career_signal(text, entities, vocab, 1) else OUT_OF_SCOPE
     if vocab.indicative and disagrees(intent, words, vocab):
         return NOT_COVERED
+    if confidence < WEAK_CONFIDENCE and unsupported(intent, text, words, entities, vocab):
+        return NOT_COVERED
     return None
+
+
+def unsupported(intent: str, text: str, words: list[str], entities: list[dict[str, Any]],
+                vocab: GuardVocabulary) -> bool:
+    """True when nothing in the message backs a topic intent: no knowledge-base name and none of the words
+    typical of the intent ("what's the retirement age for engineers in management" as a job-outlook question)."""
+    own = vocab.indicative.get(intent)
+    if intent not in TOPIC_INTENTS or not own or any(e.get("entity") != "language" for e in entities):
+        return False
+    career = any(w.lower() in vocab.career for w in _WORD.findall(text))  # a trailing "in management" included
+    return career and not any(w in own for w in words)
 
 
 def disagrees(intent: str, words: list[str], vocab: GuardVocabulary) -> bool:
@@ -171,7 +231,7 @@ def disagrees(intent: str, words: list[str], vocab: GuardVocabulary) -> bool:
     if any(w in own for w in words):
         return False
     return any(w in typical for other, typical in vocab.indicative.items()
-               if other != intent and other in TOPIC_INTENTS for w in words)
+               if other != intent and (other in TOPIC_INTENTS or other == NOT_COVERED) for w in words)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -197,7 +257,9 @@ class TopicGuard(GraphComponent):
             with model_storage.read_from(resource) as folder:
                 state = json.loads((Path(folder) / STATE_FILE).read_text(encoding="utf-8"))
             vocab = GuardVocabulary(set(state["known"]), set(state["domain"]),
-                                    {k: set(v) for k, v in (state.get("indicative") or {}).items()})
+                                    {k: set(v) for k, v in (state.get("indicative") or {}).items()},
+                                    {k: set(v) for k, v in (state.get("small_talk") or {}).items()},
+                                    set(state.get("career") or ()))
         except (ValueError, OSError, KeyError, TypeError):
             vocab = None
         return cls(model_storage, resource, vocab)
@@ -209,7 +271,9 @@ class TopicGuard(GraphComponent):
         with self._storage.write_to(self._resource) as folder:
             (Path(folder) / STATE_FILE).write_text(
                 json.dumps({"known": sorted(self.vocab.known), "domain": sorted(self.vocab.domain),
-                            "indicative": {k: sorted(v) for k, v in self.vocab.indicative.items()}}),
+                            "indicative": {k: sorted(v) for k, v in self.vocab.indicative.items()},
+                            "small_talk": {k: sorted(v) for k, v in self.vocab.small_talk.items()},
+                            "career": sorted(self.vocab.career)}),
                 encoding="utf-8")
         return self._resource
 
@@ -220,7 +284,9 @@ class TopicGuard(GraphComponent):
             text = message.get(TEXT)
             if not intent or not text:
                 continue
-            new = guarded_intent(text, intent, message.get(ENTITIES) or [], self.vocab)
+            confidence = (message.get(INTENT) or {}).get("confidence")
+            new = guarded_intent(text, intent, message.get(ENTITIES) or [], self.vocab,
+                                 confidence if isinstance(confidence, (int, float)) else 1.0)
             if new and intent == FALLBACK:
                 # The fallback stays (Rasa's evaluation and the rules know it); the reply reads the verdict.
                 message.set(GUARD_KEY, {"from": intent, "outcome": new}, add_to_output=True)

@@ -39,9 +39,17 @@ def test_a_follow_up_button_names_its_entry(ask):
     assert "60 PDUs" in answer.text and "Project Management Academy" in answer.text
 
 
-def test_an_uncovered_question_goes_to_the_fallback(ask):
+def test_an_uncovered_question_gets_the_fallback_answer_in_the_same_turn(ask):
+    """No FollowupAction: the policies have no rule for the step after one (Rasa's "could you rephrase?")."""
     answer = ask(ActionAnswerFaq, "how do I bake sourdough bread", "nlu_fallback")
-    assert answer.text == "" and FollowupAction(n.ACTION_OFFER_TOPICS) in answer.events
+    assert [m.get("response") for m in answer.messages] == [n.UTTER_OFFER_TOPICS]
+    assert not any(isinstance(e, FollowupAction) or (isinstance(e, dict) and e.get("event") == "followup")
+                   for e in answer.events)
+
+
+def test_a_career_question_the_faq_lacks_is_not_covered_in_the_same_turn(ask):
+    answer = ask(ActionAnswerFaq, "how do I handle office politics as a director", n.NOT_COVERED)
+    assert [m.get("response") for m in answer.messages] == [n.UTTER_NOT_COVERED]
 
 
 def test_answer_from_faq_is_callable_from_the_fallback_path(kb):

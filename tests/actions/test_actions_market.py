@@ -27,14 +27,23 @@ def test_salary_figures_with_source_year_and_industries(ask):
 
 def test_salary_for_another_role_says_the_figures_are_for_managers(ask):
     answer = ask(ActionShowSalary, "What does a director earn?", n.ASK_SALARY, [(n.ROLE, "director")])
-    assert answer.text.startswith("The knowledge base's salary figures are for engineering managers; it has none "
-                                  "for an engineering director.")
+    assert answer.text.startswith("The knowledge base's PayScale figures are for engineering managers, not for an "
+                                  "engineering director.")
+    # the director's own figure: BLS pay of the occupation O*NET files "Engineering Director" under, scope named
+    assert "Architectural and Engineering Managers" in answer.text and "doesn't cover" not in answer.text
     assert "$121,560" in answer.text and "PayScale" in answer.text and "2025" in answer.text
+
+
+def test_salary_for_a_role_without_any_figure_says_it_is_not_covered(ask):
+    """A staff engineer maps to no O*NET occupation (onet_mapping.yml): no figure of its own at all."""
+    answer = ask(ActionShowSalary, "What does a staff engineer earn?", n.ASK_SALARY, [(n.ROLE, "staff engineer")])
+    assert "it has none for a staff engineer" in answer.text and "doesn't cover that role's pay" in answer.text
+    assert "$121,560" in answer.text
 
 
 def test_salary_for_the_role_in_context(ask):
     answer = ask(ActionShowSalary, "and the salary?", n.ASK_SALARY, [], {n.ROLE: "chief technology officer"})
-    assert "it has none for a chief technology officer" in answer.text
+    assert "not for a chief technology officer" in answer.text
 
 
 def test_salary_shows_bls_median_pay_beside_the_article(ask, kb_sessions):

@@ -97,7 +97,7 @@ def test_compound_parts_in_order_with_context(kb_sessions, kb) -> None:
         {"text": "who is hiring", "intent": n.ASK_OUTLOOK, "entities": []}]
     answer = run(ActionAnswerParts(kb_sessions), t)
     duties = q.role(kb, "engineering director").responsibilities[0].title
-    assert answer.text.index(duties) < answer.text.index("it has none for an engineering director")
+    assert answer.text.index(duties) < answer.text.index("not for an engineering director")
     assert answer.messages[-1].get("response") == n.UTTER_ONE_AT_A_TIME
 
 
@@ -106,3 +106,43 @@ def test_fallback_that_only_names_a_thing_gets_its_answer(kb_sessions, kb) -> No
     t = tracker("what's CPE?", n.NLU_FALLBACK, [(n.CERTIFICATION, "CPE")], intent_ranking=RANKING)
     t.latest_message["topic_guard"] = {"from": n.NLU_FALLBACK, "outcome": "about_name"}
     assert q.certification(kb, "CPE").name in run(ActionOfferTopics(kb_sessions), t).text
+
+
+def test_a_path_question_naming_only_the_users_role_goes_on_from_it(kb_sessions, kb) -> None:
+    """"I work as a project manager ... what's the path": the next steps up from project manager, not the way
+    into it."""
+    t = tracker("I work as a project manager, what's the path", n.ASK_PATH, [(n.ROLE, "project manager")])
+    t.latest_message["entities"][0]["role"] = n.PLACE_CURRENT
+    answer = run(ActionShowPath(kb_sessions), t)
+    nexts = [s.to_role.name for s in q.next_steps(kb, q.role(kb, "project manager"))]
+    assert nexts and all(name in answer.text for name in nexts)
+    assert "The usual way up to **project manager**" not in answer.text
+
+
+def test_a_fallback_about_a_move_gets_the_path_between(kb_sessions, kb) -> None:
+    """The guard's about_move verdict: the path from the current role to the target."""
+    t = tracker("project engineer → engineering manager: what helps?", n.NLU_FALLBACK,
+                [(n.ROLE, "project engineer"), (n.ROLE, "engineering manager")], intent_ranking=RANKING)
+    t.latest_message["entities"][0]["role"] = n.PLACE_CURRENT
+    t.latest_message["entities"][1]["role"] = n.PLACE_TARGET
+    t.latest_message["topic_guard"] = {"from": n.NLU_FALLBACK, "outcome": "about_move"}
+    answer = run(ActionOfferTopics(kb_sessions), t)
+    assert "project engineer → engineering manager" in answer.text
+
+
+def test_an_aspect_of_a_degree_the_kb_lacks_is_said_first(ask) -> None:
+    """(b) with the nearest facts: "without a degree" and "the best program" are not in the knowledge base."""
+    from bot.actions.education import ActionShowEducation
+    answer = ask(ActionShowEducation, "can I become a manager without a degree?", n.ASK_EDUCATION)
+    assert answer.text.startswith("My knowledge base doesn't cover whether you can do it without one")
+    answer = ask(ActionShowEducation, "what's the best online MEM program?", n.ASK_EDUCATION, [(n.DEGREE, "MEM")])
+    assert answer.text.startswith("My knowledge base doesn't cover which schools, programs or course providers")
+    assert "Master's in Engineering Management" in answer.text
+    plain = ask(ActionShowEducation, "what is an MEM program?", n.ASK_EDUCATION, [(n.DEGREE, "MEM")])
+    assert "doesn't cover" not in plain.text
+
+
+def test_the_ladder_of_a_new_graduate_is_the_entry_stage(ask, kb) -> None:
+    answer = ask(ActionShowLadder, "which jobs can I start with as a new graduate?", n.ASK_LADDER)
+    assert all(r.name in answer.text for r in q.roles(kb, "entry"))
+    assert "chief technology officer" not in answer.text.lower()

@@ -53,9 +53,6 @@ def test_no_scored_message_is_a_question_of_the_career_faq() -> None:
 
 
 @pytest.mark.e2e
-@pytest.mark.xfail(strict=True, reason="issue 12 open: measured 2026-12-05, the outcome set scores 84.3 % correct "
-                                       "(gate 95 %) with 13 wrong-topic answers; remove this mark to enforce the "
-                                       "gate")
 def test_outcome_gate(bot: RestChat) -> None:
     """scripts/score_outcomes.py --gate passes against the running bot."""
     result = subprocess.run([sys.executable, str(SCRIPT), "--url", bot.base_url, "--gate", "--show-failures"],

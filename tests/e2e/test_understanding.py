@@ -133,6 +133,7 @@ def test_in_domain_not_covered(bot: RestChat, question: str) -> None:
     reply = bot.conversation().ask(question)
     assert kind(reply) == "b", reply.text
     assert reply.buttons, f"no nearest topics offered:\n{reply.text}"
+    assert "didn't catch that" not in reply.text, f"Rasa's default fallback came on top:\n{reply.text}"
 
 
 def test_out_of_domain(bot: RestChat) -> None:

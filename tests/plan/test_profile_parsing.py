@@ -66,6 +66,8 @@ def test_one_message_with_everything():
     ("I'd like to work as an engineering director; right now I work as a project engineer", "project engineer",
      "engineering director"),
     ("project engineer now, engineering director someday", "project engineer", "engineering director"),
+    # a colon ends the clause: "for" in "plan for me:" says nothing about the role after it
+    ("plan for me: project engineer, 2 years, goal engineering director", "project engineer", "engineering director"),
 ])
 def test_the_words_before_a_role_say_which_side_it_is_on(text, current, target):
     update = read_profile(text, spans(text, (n.ROLE, "project engineer"), (n.ROLE, "engineering director")))

@@ -149,7 +149,7 @@ _NOW = re.compile(r"\b(?:i'?m|im|i\s+am|currently|current|now|at\s+the\s+moment|
                   r"job\s+is|title\s+is|role\s+is|position\s+is|been\s+(?:a|an)|as\s+(?:a|an)|from|still|my\s+job)\b",
                   re.IGNORECASE)
 _TOWARDS = re.compile(r"\b(?:to|towards?|into|for|->)\b|→|->", re.IGNORECASE)
-_CLAUSE = re.compile(r"[,.;!?()]|\s[-–—]\s|\b(?:and|but|so|though|although|while)\b", re.IGNORECASE)
+_CLAUSE = re.compile(r"[,.;:!?()]|\s[-–—]\s|\b(?:and|but|so|though|although|while)\b", re.IGNORECASE)
 _HELD = re.compile(r"\b(?:have|hold|holding|got|earned|obtained|passed|completed|finished|already|certified|"
                    r"with|own)\b", re.IGNORECASE)
 _NOT_HELD = re.compile(r"\b(?:don'?t|do\s+not|haven'?t|have\s+not|no|not|without|yet|need|should|get|getting|"

@@ -12,11 +12,17 @@ from .text import (
 
 def render_salary(facts: Sequence[m.MarketFact], high: Sequence[m.Industry], competitive: Sequence[m.Industry],
                   premium: m.MarketFact | None = None, about: str | None = None,
-                  industry: m.Industry | None = None, place: str | None = None) -> str:
+                  industry: m.Industry | None = None, place: str | None = None,
+                  about_occupation: str | None = None) -> str:
     """Salary figures with source and year, the best-paying industries and the MBA premium; what the figures
-    do not cover (another role, a place) said first."""
+    do not cover (another role, a place) said first. `about_occupation`: the O*NET occupation of the role
+    asked about, when BLS pay for it follows the answer."""
     intro = ""
-    if about:
+    if about and about_occupation:
+        intro = (f"The knowledge base's PayScale figures are for engineering managers, not for "
+                 f"{with_article(about)}. For {with_article(about)} it has BLS's median pay of the occupation "
+                 f"O*NET files the role under ({about_occupation}), below the engineering manager figures.")
+    elif about:
         intro = (f"The knowledge base's salary figures are for engineering managers; it has none for "
                  f"{with_article(about)}. My knowledge base doesn't cover that role's pay, so here are the "
                  f"engineering manager figures, in case they help.")

@@ -194,6 +194,11 @@ def render_known(kind: str, things: Sequence[Any]) -> str:
     return f"It knows these {KIND_PLURALS.get(kind, kind + 's')}: {join_names(labels(t) for t in things)}."
 
 
+def render_not_covering(aspect: str, answer: str) -> str:
+    """An answer that first says what of the question the knowledge base does not cover."""
+    return f"My knowledge base doesn't cover {aspect}, and I'd rather not guess. What it does have:\n\n{answer}"
+
+
 def render_unknown(phrase: str, kind: str, known: Sequence[Any], suggestions: Sequence[str] = ()) -> str:
     """The knowledge base has nothing on `phrase`: say so (no guessing), offer close names, list what it knows."""
     maybe = f"Did you mean {join_names(suggestions, 'or')}?" if suggestions else ""
