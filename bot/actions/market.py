@@ -61,8 +61,12 @@ class ActionShowOutlook(KnowledgeAction, action_name=n.ACTION_SHOW_OUTLOOK, topi
     """The job outlook, return on investment and the employers named, with their source."""
 
     def answer(self, ctx: Context) -> Reply:
-        """The outlook facts and employers."""
+        """The outlook facts and employers; for a degree named ("is the MBA worth it?"), that degree's answer."""
         s = ctx.session
+        if ctx.first(n.DEGREE) is not None:
+            other = self.redirect(ctx)
+            if other is not None:
+                return other
         facts = [f for f in (q.market_fact(s, key) for key in OUTLOOK_FACTS) if f is not None]
         buttons = [button("What do engineering managers earn?", n.ASK_SALARY),
                    button("Which specializations are there?", n.ASK_SPECIALIZATIONS)]

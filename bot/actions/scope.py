@@ -13,15 +13,21 @@ _NOT_PLACES = frozenset(
     "charge person reality theory particular america".split())
 
 
+_PEOPLE = re.compile(r"(?:ers|ees|ists|ians|ants|ents)$")  # "for engineers", "in developers": people, not places
+
+
 def place_named(text: str, is_known: Callable[[str], bool]) -> str | None:
-    """The place a message ends on ("in Germany", "in the UK"), as typed; None when there is none or the
-    phrase names something the knowledge base knows (`is_known`: "in construction" is an industry)."""
+    """The place a message ends on ("in Germany", "in the UK", "for Canada"), as typed; None when there is none
+    or the phrase names something the knowledge base knows (`is_known`: "in construction" is an industry).
+    After "for", only a capitalised name is a place ("worth it for engineers" is about people)."""
     match = _PLACE.search(text or "")
     if not match:
         return None
     place = match.group(1).strip(".'-")
     words = place.lower().split()
-    if not words or words[0] in _NOT_PLACES or is_known(place):
+    if not words or words[0] in _NOT_PLACES or is_known(place) or _PEOPLE.search(words[0]):
+        return None
+    if re.search(r"\bfor\s+(?:the\s+)?$", text[:match.start(1)], re.IGNORECASE) and not place[0].isupper():
         return None
     if len(place) <= 3:
         return place.upper()  # "uk", "usa"

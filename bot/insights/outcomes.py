@@ -38,7 +38,8 @@ class Rule:
 # First match wins: "my knowledge base doesn't cover that" with topic buttons is "not covered", not a fallback.
 RULES: tuple[Rule, ...] = (
     # "my knowledge base doesn't cover that (...)" plus the nearest known topics (issue 12)
-    Rule(NOT_COVERED, frozenset({"action_not_covered", "utter_not_covered"}), ("not_covered",)),
+    # (the intent `not_covered` alone is no outcome: the career FAQ answers some of those questions)
+    Rule(NOT_COVERED, frozenset({"action_not_covered", "utter_not_covered"}), ("_not_covered",)),
     # the polite "that's outside what I know"; also the NLU's out_of_scope intent
     Rule(OUT_OF_SCOPE, frozenset({"utter_out_of_scope", "action_out_of_scope", "out_of_scope"}),
          ("out_of_scope",)),

@@ -40,14 +40,19 @@ _QUESTION_WORD = r"(?:what|what's|how|who|whom|which|where|when|why|is|are|do|do
 _SPLIT = re.compile(r"\?+\s*|,?\s+(?:and|also|plus)\s+(?=" + _QUESTION_WORD + r")|,\s+(?=" + _QUESTION_WORD + r")",
                     re.IGNORECASE)
 _LEAD = re.compile(r"^(?:and|also|plus)\b[,\s]*", re.IGNORECASE)
+# A clause about the user ("i'm a civil engineer, what can i move into"): context of the question after it.
+_TELLS = re.compile(r"(?:i|i'm|im|i've|ive|i'd|my|we|we're|as\s+an?|currently)\b", re.IGNORECASE)
 
 
 def split_parts(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each question in `text`, in order, leading "and"/"also" trimmed."""
+    """(start, end) of each question in `text`, in order, leading "and"/"also" trimmed. A clause about the user
+    before a question ("i'm a civil engineer, what can i move into") is that question's context, not a part."""
     spans, start = [], 0
     for match in _SPLIT.finditer(text):
-        spans.append((start, match.start()))
-        start = match.end()
+        part = _LEAD.sub("", text[start:match.start()].strip())
+        if "?" in text[match.start():match.end()] or not _TELLS.match(part):
+            spans.append((start, match.start()))
+            start = match.end()
     spans.append((start, len(text)))
     out = []
     for s, e in spans:

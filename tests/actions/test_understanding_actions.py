@@ -146,3 +146,19 @@ def test_the_ladder_of_a_new_graduate_is_the_entry_stage(ask, kb) -> None:
     answer = ask(ActionShowLadder, "which jobs can I start with as a new graduate?", n.ASK_LADDER)
     assert all(r.name in answer.text for r in q.roles(kb, "entry"))
     assert "chief technology officer" not in answer.text.lower()
+
+
+def test_a_place_is_a_place_and_people_are_not() -> None:
+    from bot.actions.scope import place_named
+    unknown = lambda phrase: False  # noqa: E731
+    assert place_named("what do EMs make in france", unknown) == "France"
+    assert place_named("engineering manager salary for Canada?", unknown) == "Canada"
+    assert place_named("is the MBA worth it for engineers", unknown) is None
+    assert place_named("is it a good job for developers?", unknown) is None
+    assert place_named("how much do they earn in the UK", unknown) == "UK"
+
+
+def test_a_degree_worth_question_gets_the_degree(ask) -> None:
+    from bot.actions.market import ActionShowOutlook
+    answer = ask(ActionShowOutlook, "is the M.B.A. worth it for engineers", n.ASK_OUTLOOK, [(n.DEGREE, "MBA")])
+    assert "MBA" in answer.text and "not specific to" not in answer.text

@@ -52,6 +52,25 @@ def test_no_scored_message_is_a_question_of_the_career_faq() -> None:
     assert copied == []
 
 
+def test_no_scored_message_is_a_training_example() -> None:
+    """Neither outcome set (tests/data/outcomes_heldout.yml, tests/data/outcomes_fresh.yml) is trained on: no
+    scored message is, word for word, an example of bot/data (annotations removed)."""
+    import re
+
+    import yaml
+
+    annotation = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
+    training = set()
+    for path in sorted((REPO_ROOT / "bot" / "data").glob("*nlu*.yml")):
+        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
+            training |= {annotation.sub(r"\1", line[2:]).strip().lower()
+                         for line in (block.get("examples") or "").splitlines() if line.startswith("- ")}
+    scorer = _scorer()
+    for cases in (scorer.DEFAULT_CASES, REPO_ROOT / "tests" / "data" / "outcomes_fresh.yml"):
+        trained = [t.say for c in scorer.load_cases(cases) for t in c.turns if t.kind and t.say.lower() in training]
+        assert trained == [], cases.name
+
+
 @pytest.mark.e2e
 def test_outcome_gate(bot: RestChat) -> None:
     """scripts/score_outcomes.py --gate passes against the running bot."""

@@ -16,6 +16,9 @@ def test_outcomes_from_recorded_names() -> None:
     assert outcomes.classify(("nlu_fallback", "action_not_covered", "utter_offer_topics")) == outcomes.NOT_COVERED
     assert outcomes.classify(("ask_salary", "action_show_salary", "utter_salary_not_covered")) == outcomes.NOT_COVERED
     assert outcomes.classify(()) == outcomes.ANSWERED
+    # the intent not_covered that the career FAQ answered is answered; not answered, it is not covered
+    assert outcomes.classify(("not_covered", "action_answer_faq")) == outcomes.ANSWERED
+    assert outcomes.classify(("not_covered", "action_answer_faq", "utter_not_covered")) == outcomes.NOT_COVERED
 
 
 def group(*texts: str) -> UnansweredGroup:

@@ -144,7 +144,7 @@ def direct_turns(rows: list[tuple]) -> list[dict]:
 def outcome(names: set) -> str:
     """The outcome docs/insights.md defines, decided here without the report's code."""
     names = {n for n in names if n}
-    if any("not_covered" in n for n in names):
+    if any("_not_covered" in n for n in names):  # not the bare intent: the FAQ may have answered it
         return "not covered"
     if any("out_of_scope" in n for n in names):
         return "out of scope"

@@ -89,7 +89,7 @@ def vocabulary() -> g.GuardVocabulary:
                 ("ask_capabilities", "what can you do"), ("ask_capabilities", "what do you know about"),
                 ("ask_capabilities", "what topics can you help with"), ("ask_capabilities", "help me understand"),
                 ("greet", "hello there"), ("greet", "good morning")]
-    examples += [("greet", "hello at any age, even in retirement")]
+    examples += [("greet", "hello and happy retirement")]
     examples += [("ask_outlook", "what is the job outlook"), ("ask_outlook", "how is the job market")] * 3
     examples += [("ask_outlook", "job outlook for engineers in management")] * 2
     examples += [("ask_salary", "how much do engineers earn")] * 3
