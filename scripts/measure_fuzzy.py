@@ -24,7 +24,7 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from bot.nlu.fuzzy_entities import AliasIndex, Token, dotted_matches, fuzzy_matches, training_words  # noqa: E402
+from bot.nlu.fuzzy_entities import AliasIndex, Token, near_matches, training_words  # noqa: E402
 
 ANNOTATION = re.compile(r"\[([^\]]+)\]\((\w+)\)|\[([^\]]+)\]\{\"entity\":\s*\"(\w+)\"[^}]*\}")
 NAMED_CATEGORIES = ("misspelling", "abbreviation")
@@ -69,9 +69,7 @@ def measure(nlp, index: AliasIndex, threshold: float, verbose: bool) -> str:
     for example in nlu_examples(REPO_ROOT / "tests" / "data" / "nlu_heldout.yml"):
         text, gold = annotated(example)
         tokens, exact = parse(nlp, text)
-        fuzzy, replaced = fuzzy_matches(tokens, [(s, e) for _, s, e, _ in exact], index, threshold)
-        fuzzy += dotted_matches(text, [(s, e) for _, s, e, _ in exact] + [(f["start"], f["end"]) for f in fuzzy],
-                                index)
+        fuzzy, replaced = near_matches(tokens, text, [(s, e) for _, s, e, _ in exact], index, threshold)
         exact = [x for x in exact if (x[1], x[2]) not in replaced]
         for label, s, e in gold:
             if any(el == label and overlaps((s, e), (es, ee)) for el, es, ee, _ in exact):
@@ -92,9 +90,7 @@ def measure(nlp, index: AliasIndex, threshold: float, verbose: bool) -> str:
                 continue
             names = {(index.canonical_of(s) or s).lower() for s in turn.get("names") or []}
             tokens, exact = parse(nlp, turn["say"])
-            fuzzy, replaced = fuzzy_matches(tokens, [(s, e) for _, s, e, _ in exact], index, threshold)
-            fuzzy += dotted_matches(turn["say"], [(s, e) for _, s, e, _ in exact] +
-                                    [(f["start"], f["end"]) for f in fuzzy], index)  # "M.E.M.", as the extractor does
+            fuzzy, replaced = near_matches(tokens, turn["say"], [(s, e) for _, s, e, _ in exact], index, threshold)
             exact = [x for x in exact if (x[1], x[2]) not in replaced]
             exact_names = {c.lower() for *_, c in exact}
             fuzzy_names = {f["value"].lower() for f in fuzzy}

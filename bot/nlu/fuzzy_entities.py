@@ -170,6 +170,16 @@ def dotted_matches(text: str, exact: Iterable[tuple[int, int]], index: AliasInde
     return out
 
 
+def near_matches(tokens: Sequence[Token], text: str, exact: Iterable[tuple[int, int]], index: AliasIndex,
+                 threshold: float = DEFAULT_THRESHOLD) -> tuple[list[dict[str, Any]], list[tuple[int, int]]]:
+    """What the extractor adds to the exact matches: near-misses of aliases (fuzzy_matches), then dotted
+    abbreviations where nothing else is (dotted_matches); and the exact matches replaced."""
+    exact = list(exact)
+    found, replaced = fuzzy_matches(tokens, exact, index, threshold)
+    found += dotted_matches(text, exact + [(e["start"], e["end"]) for e in found], index)
+    return found, replaced
+
+
 def _is_word(token: Token) -> bool:
     """A token that can be part of a name (not punctuation, not a stop word)."""
     return any(c.isalnum() for c in token.text) and token.text.lower() not in STOP_WORDS
@@ -280,8 +290,7 @@ class FuzzyEntityExtractor(GraphComponent, EntityExtractorMixin):
                 continue
             existing = message.get(ENTITIES) or []
             exact = [(e["start"], e["end"]) for e in existing if "start" in e and "end" in e]
-            found, replaced = fuzzy_matches(tokens, exact, index, self.threshold)
-            found += dotted_matches(message.get(TEXT) or "", exact + [(e["start"], e["end"]) for e in found], index)
+            found, replaced = near_matches(tokens, message.get(TEXT) or "", exact, index, self.threshold)
             if found:
                 kept = [e for e in existing if (e.get("start"), e.get("end")) not in replaced]
                 message.set(ENTITIES, kept + self.add_extractor_name(found), add_to_output=True)

@@ -28,8 +28,9 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.topic_guard import TYPO_RATIO  # one measure of "a misspelling of a known word" for both steps
+
 VOCAB_FILE = "vocabulary.json"
-TYPO_RATIO = 82.0  # the topic guard's measure of "a misspelling of a known word" (bot/nlu/topic_guard.py)
 MIN_TYPO_CHARS = 4  # shorter words are left alone: one letter off there is usually another word
 # Entity types that are no knowledge-base name (the language of a message).
 NOT_NAMES = frozenset({"language"})

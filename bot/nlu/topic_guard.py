@@ -104,7 +104,7 @@ class GuardVocabulary:
     @classmethod
     def from_examples(cls, examples: Iterable[tuple[str, str]]) -> GuardVocabulary:
         """From (intent, text) training examples."""
-        known, topic, other, other_uses = set(), Counter(), set(), Counter()
+        known, topic, other_uses = set(), Counter(), Counter()
         per_intent: dict[str, Counter] = {}
         small_talk: dict[str, set[str]] = {}
         for intent, text in examples:
@@ -113,13 +113,12 @@ class GuardVocabulary:
             if intent in SMALL_TALK:
                 small_talk.setdefault(intent, set()).update(words)
             if intent in UNGUARDED and intent != NOT_COVERED:  # uncovered career questions are career words
-                other |= words
                 other_uses.update(words)
             else:
                 topic.update(words)
                 per_intent.setdefault(intent, Counter()).update(words)
         domain = {w for w, n in topic.items()
-                  if n >= MIN_DOMAIN_USES and w not in other and w not in STOP_WORDS and len(w) >= MIN_DOMAIN_WORD}
+                  if n >= MIN_DOMAIN_USES and w not in other_uses and w not in STOP_WORDS and len(w) >= MIN_DOMAIN_WORD}
         indicative = {intent: {w for w, c in counts.items()
                                if c >= MIN_INDICATIVE_USES and c >= INDICATIVE_SHARE * topic[w]
                                and w not in STOP_WORDS and len(w) >= 3}
@@ -208,20 +207,21 @@ def guarded_intent(text: str, intent: str, entities: list[dict[str, Any]], vocab
         return NOT_COVERED if career_signal(text, entities, vocab, 1) else OUT_OF_SCOPE
     if vocab.indicative and disagrees(intent, words, vocab):
         return NOT_COVERED
-    if confidence < WEAK_CONFIDENCE and unsupported(intent, text, words, entities, vocab):
+    if confidence < WEAK_CONFIDENCE and unsupported(intent, text, words, len(unknown), entities, vocab):
         return NOT_COVERED
     return None
 
 
-def unsupported(intent: str, text: str, words: list[str], entities: list[dict[str, Any]],
+def unsupported(intent: str, text: str, words: list[str], unknown: int, entities: list[dict[str, Any]],
                 vocab: GuardVocabulary) -> bool:
     """True when nothing in the message backs a topic intent: no knowledge-base name, none of the words
     typical of the intent, and at least WEAK_UNKNOWN_SHARE of its words never seen in training ("what's the
-    retirement age for engineers in management" as a job-outlook question)."""
+    retirement age for engineers in management" as a job-outlook question). `unknown`: how many of `words` are
+    unknown (GuardVocabulary.is_unknown, counted once by the caller)."""
     own = vocab.indicative.get(intent)
     if intent not in TOPIC_INTENTS or not own or any(e.get("entity") != "language" for e in entities):
         return False
-    if not words or sum(vocab.is_unknown(w) for w in words) / len(words) < WEAK_UNKNOWN_SHARE:
+    if not words or unknown / len(words) < WEAK_UNKNOWN_SHARE:
         return False
     career = any(w.lower() in vocab.career for w in _WORD.findall(text))  # a trailing "in management" included
     return career and not any(w in own for w in words)
