@@ -8,7 +8,7 @@ from .compound import ActionAnswerParts
 from .education import ActionShowEducation, ActionShowSkills
 from .fallback import ActionNotCovered, ActionOfferTopics
 from .faq import ActionAnswerFaq
-from .followup import ActionAnswerFollowup, ActionExplainLast
+from .followup import ActionAnswerFollowup, ActionExplainLast, ActionTakeSuggestion
 from .labor import ActionShowLabor
 from .ladder import ActionShowLadder
 from .market import ActionShowOutlook, ActionShowSalary, ActionShowSource
@@ -22,4 +22,5 @@ __all__ = [
     "ActionShowDisciplineMoves", "ActionShowDuration", "ActionShowEducation", "ActionShowIndustries", "ActionShowLabor",
     "ActionShowNextRoles", "ActionShowOutlook", "ActionShowPath", "ActionShowReportingLine",
     "ActionShowRoleDuties", "ActionShowSalary", "ActionShowSkills", "ActionShowSpecializations",
+    "ActionTakeSuggestion",
 ]

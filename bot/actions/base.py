@@ -288,6 +288,23 @@ def run_action(name: str, sessions: SessionFactory | None, dispatcher: Collectin
     return cls(sessions).run(dispatcher, tracker, domain) if cls else []
 
 
+def action_for_intent(intent: str | None) -> type[KnowledgeRun] | None:
+    """The action that answers `intent`: the knowledge action declaring it, else names.BUTTON_ACTIONS."""
+    for cls in ACTIONS.values():
+        if isinstance(cls, type) and issubclass(cls, KnowledgeAction) and cls.intent == intent:
+            return cls
+    return ACTIONS.get(n.BUTTON_ACTIONS.get(intent or "", ""))
+
+
+def with_message(tracker: Tracker, message: dict[str, Any], slots: dict[str, Any] | None = None) -> Tracker:
+    """`tracker` whose latest message is `message` ({text, intent, entities}), with `slots` (default: its own):
+    to run an action on one part of a compound message, or on a button chosen by "that one"."""
+    latest = {"text": message.get("text") or "", "intent": {"name": message.get("intent"), "confidence": 1.0},
+              "entities": list(message.get("entities") or []), "intent_ranking": []}
+    return Tracker(tracker.sender_id, dict(tracker.slots if slots is None else slots), latest, tracker.events, False,
+                   None, tracker.active_loop, tracker.latest_action_name)
+
+
 def action_for_kind(kind: str, sessions: SessionFactory | None = None) -> KnowledgeAction | None:
     """The action that usually answers about a thing of `kind`, or None for an unknown kind."""
     cls = FOR_KIND.get(kind)
@@ -327,6 +344,13 @@ def answer_before_asking(session: Session, text: str, situation: str = ASKING_BA
         if reply is not None:
             return reply
     return None
+
+
+def suggestions(reply: Reply) -> list[dict[str, str]] | None:
+    """The reply's buttons as the `suggestions` slot keeps them ({title, payload}); None when it has none."""
+    out = [{"title": b["title"], "payload": b["payload"]} for m in reply.messages for b in m.buttons or []
+           if isinstance(b, dict) and isinstance(b.get("payload"), str) and isinstance(b.get("title"), str)]
+    return out or None
 
 
 def utter(dispatcher: CollectingDispatcher, reply: Reply) -> None:
@@ -411,6 +435,7 @@ class KnowledgeAction(KnowledgeRun, Action, ABC):
         events: list[EventType] = [SlotSet(slot, value) for slot, value in reply.slots.items()]
         if reply.topic:
             events.append(SlotSet(n.TOPIC, reply.topic))
+        events.append(SlotSet(n.SUGGESTIONS, suggestions(reply)))
         return events
 
     def first_answer(self, ctx: Context) -> Reply | None:

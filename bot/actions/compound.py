@@ -4,34 +4,16 @@ Each part sees the slots the earlier parts set, so "what does a director do and 
 asks the salary of the director."""
 from __future__ import annotations
 
-from typing import Any
-
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from . import names as n
-from .base import ACTIONS, KnowledgeAction, KnowledgeRun
+from .base import KnowledgeRun, action_for_intent, with_message
 
 MAX_PARTS = 3
 PARTS_KEY = "compound"  # where bot/nlu/compound.py puts the parts in the parse data
-
-
-def action_for_intent(intent: str | None) -> type[KnowledgeAction] | None:
-    """The knowledge action that answers `intent` (from the actions' own declarations)."""
-    for cls in ACTIONS.values():
-        if isinstance(cls, type) and issubclass(cls, KnowledgeAction) and cls.intent == intent:
-            return cls
-    return None
-
-
-def part_tracker(tracker: Tracker, part: dict[str, Any], slots: dict[str, Any]) -> Tracker:
-    """A tracker whose latest message is one part of the compound message, with the slots so far."""
-    latest = {"text": part.get("text") or "", "intent": {"name": part.get("intent"), "confidence": 1.0},
-              "entities": list(part.get("entities") or []), "intent_ranking": []}
-    return Tracker(tracker.sender_id, dict(slots), latest, tracker.events, False, None, tracker.active_loop,
-                   tracker.latest_action_name)
 
 
 class ActionAnswerParts(KnowledgeRun, Action, action_name=n.ACTION_ANSWER_PARTS):
@@ -47,7 +29,7 @@ class ActionAnswerParts(KnowledgeRun, Action, action_name=n.ACTION_ANSWER_PARTS)
             cls = action_for_intent(part.get("intent"))
             if cls is None:
                 continue
-            part_events = cls(self._sessions).run(dispatcher, part_tracker(tracker, part, slots), domain)
+            part_events = cls(self._sessions).run(dispatcher, with_message(tracker, part, slots), domain)
             for event in part_events:
                 if event.get("event") == "slot":
                     slots[event["name"]] = event["value"]

@@ -5,7 +5,7 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -76,7 +76,7 @@ def answer_not_covered(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
         logger.exception("answer_not_covered failed")
         buttons = topic_buttons(list(DEFAULT_TOPICS))
     dispatcher.utter_message(response=n.UTTER_NOT_COVERED, buttons=buttons)
-    return []
+    return [SlotSet(n.SUGGESTIONS, buttons or None)]
 
 
 class ActionNotCovered(KnowledgeRun, Action, action_name=n.ACTION_NOT_COVERED):
@@ -120,7 +120,7 @@ class ActionOfferTopics(KnowledgeRun, Action, action_name=n.ACTION_OFFER_TOPICS)
             logger.exception("action %s failed", self.name())
             buttons = topic_buttons(list(DEFAULT_TOPICS))
         dispatcher.utter_message(response=n.UTTER_OFFER_TOPICS, buttons=buttons)
-        return []
+        return [SlotSet(n.SUGGESTIONS, buttons or None)]
 
     def answered_before_asking(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
         """Utter the first BEFORE_ASKING answer (the career FAQ) to the message, if any; False when there is

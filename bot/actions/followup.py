@@ -1,11 +1,24 @@
 """The follow-up action: a bare "and a director?" or "what about CSM?" re-answers the last topic with the
 new entity; an entity the last topic cannot take gets the usual answer for its kind. Which action answers a
 topic, which kinds it takes and which action answers a kind come from the actions' own declarations (the
-registry in base.py)."""
+registry in base.py). "That one" / "the second one" takes one of the last reply's buttons (the `suggestions`
+slot) as if it had been clicked."""
 from __future__ import annotations
 
+import json
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from . import mentions
 from . import names as n
-from .base import Context, KnowledgeAction, Reply, action_for_kind, featured_roles, topic_action
+from .base import (
+    Context, KnowledgeAction, KnowledgeRun, Reply, action_for_intent, action_for_kind, featured_roles, topic_action,
+    with_message)
 from .buttons import button
 from .render.text import cap
 
@@ -58,3 +71,46 @@ class ActionExplainLast(KnowledgeAction, action_name=n.ACTION_EXPLAIN_LAST, ment
             return action.answer(ctx)
         buttons = [button(cap(r.name), n.ASK_ROLE_DUTIES, {n.ROLE: r.name}) for r in featured_roles(ctx.session)]
         return self.ask_which("role, certification or degree", buttons)
+
+
+_PAYLOAD = re.compile(r"^/(\w+)(\{.*\})?$", re.DOTALL)
+
+
+def payload_message(payload: str) -> dict[str, Any] | None:
+    """A button payload ('/ask_path{"role": "engineering manager"}') as a parsed message; None if malformed."""
+    match = _PAYLOAD.match(payload or "")
+    if not match:
+        return None
+    try:
+        values = json.loads(match.group(2)) if match.group(2) else {}
+    except ValueError:
+        return None
+    if not isinstance(values, dict):
+        return None
+    return {"text": payload, "intent": match.group(1),
+            "entities": [{"entity": k, "value": v} for k, v in values.items() if isinstance(v, str)]}
+
+
+class ActionTakeSuggestion(KnowledgeRun, Action, action_name=n.ACTION_TAKE_SUGGESTION):
+    """"That one", "the second one": answer one of the last reply's buttons as if it had been clicked."""
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        """The chosen button's answer; which one, when the message does not say and there are several."""
+        offered = [s for s in tracker.get_slot(n.SUGGESTIONS) or [] if isinstance(s, dict) and s.get("payload")]
+        if not offered:
+            dispatcher.utter_message(response=n.UTTER_NO_SUGGESTIONS)
+            return []
+        index = mentions.ordinal_in((tracker.latest_message or {}).get("text") or "")
+        if index is None and len(offered) == 1:
+            index = 0
+        if index is None or not -len(offered) <= index < len(offered):  # "that one" of several, "the fifth" of 3
+            dispatcher.utter_message(response=n.UTTER_WHICH_SUGGESTION,
+                                     buttons=[{"title": s["title"], "payload": s["payload"]} for s in offered])
+            return []
+        message = payload_message(offered[index]["payload"])
+        cls = action_for_intent(message["intent"]) if message else None
+        if cls is None:  # a button of the form or of small talk: not one this action can replay
+            dispatcher.utter_message(response=n.UTTER_WHICH_SUGGESTION,
+                                     buttons=[{"title": s["title"], "payload": s["payload"]} for s in offered])
+            return []
+        return cls(self._sessions).run(dispatcher, with_message(tracker, message), domain)

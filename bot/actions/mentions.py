@@ -150,6 +150,25 @@ def uncovered_aspect(text: str) -> str | None:
     return next((name for rx, name in _UNCOVERED_ASPECTS if rx.search(norm)), None)
 
 
+_ORDINALS: tuple[tuple[re.Pattern, int], ...] = tuple((re.compile(rx), i) for rx, i in (
+    (r"\b(?:last|final|bottom)\b", -1),
+    (r"\b(?:first|1st|top|#1)\b|\b(?:number|option|no\.?)\s*(?:one|1)\b|^\s*(?:one|1)\s*[.!?]*$", 0),
+    (r"\b(?:second|2nd|two|2|middle)\b", 1),
+    (r"\b(?:third|3rd|three|3)\b", 2),
+    (r"\b(?:fourth|4th|four|4)\b", 3),
+    (r"\b(?:fifth|5th|five|5)\b", 4),
+    (r"\b(?:sixth|6th|six|6)\b", 5)))
+
+
+def ordinal_in(text: str) -> int | None:
+    """Which of several offered things a reply picks ("the second one" -> 1, "the last" -> -1); None for a
+    bare "that one". "that one" is not "one": the number words count only when no "that/this" comes first."""
+    norm = normalize_name(text or "")
+    if re.search(r"\b(?:that|this|it)\s+one\b", norm) and not re.search(r"\b(?:first|second|third|last|\d)", norm):
+        return None
+    return next((i for rx, i in _ORDINALS if rx.search(norm)), None)
+
+
 def refers_back(text: str) -> bool:
     """True when the text points back at something said before ("which certifications help for it?")."""
     return bool(_BACK.search(normalize_name(text or "")))

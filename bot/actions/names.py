@@ -165,3 +165,12 @@ ASK_RELATED_JOBS = "ask_related_jobs"
 ASK_BLS = "ask_bls"  # BLS median pay, number of jobs, projected growth
 LABOR_INTENTS = (ASK_ONET_TASKS, ASK_ONET_SKILLS, ASK_ONET_TECHNOLOGY, ASK_ONET_BACKGROUND, ASK_RELATED_JOBS, ASK_BLS)
 ACTION_SHOW_LABOR = "action_show_labor"
+
+# "that one" / "the second one": a choice among the last reply's buttons (bot/actions/followup.py)
+CHOOSE_SUGGESTION = "choose_suggestion"
+ACTION_TAKE_SUGGESTION = "action_take_suggestion"
+SUGGESTIONS = "suggestions"  # slot: the last reply's buttons, [{"title", "payload"}]
+UTTER_NO_SUGGESTIONS = "utter_no_suggestions"
+UTTER_WHICH_SUGGESTION = "utter_which_suggestion"
+#: intents of buttons whose action declares another intent (the labor action answers six) or none (the FAQ)
+BUTTON_ACTIONS = {**{intent: ACTION_SHOW_LABOR for intent in LABOR_INTENTS}, ASK_FAQ: ACTION_ANSWER_FAQ}

@@ -1,7 +1,7 @@
 """action_answer_followup (bare follow-ups re-answer the last topic) and action_offer_topics."""
 from __future__ import annotations
 
-from bot.actions import ActionAnswerFollowup, ActionOfferTopics
+from bot.actions import ActionAnswerFollowup, ActionOfferTopics, ActionShowSalary
 from bot.actions import names as n
 
 from tests.support.builders import run, tracker
@@ -81,7 +81,7 @@ def test_offer_topics_from_the_intent_ranking():
     answer = run(ActionOfferTopics(), tracker("blah pay thing", n.NLU_FALLBACK, intent_ranking=ranking))
     assert answer.texts == ["I'm not sure I understood. Did you mean one of these?"]
     assert answer.payloads() == ["/ask_salary", "/ask_outlook", "/ask_path"]
-    assert answer.events == []
+    assert answer.slots == {} and [s["payload"] for s in answer.suggestions] == answer.payloads()
 
 
 def test_offer_topics_carries_the_entities_and_has_defaults():
@@ -96,3 +96,47 @@ def test_offer_topics_survives_a_malformed_ranking():
     answer = run(ActionOfferTopics(), tracker("zzz", n.NLU_FALLBACK, intent_ranking=[None, {"name": 3}]))
     assert answer.texts == ["I'm not sure I understood. Did you mean one of these?"]
     assert len(answer.buttons) == 3
+
+
+# ------------------------------------------------------------------ "that one" on the last suggestions
+def test_ordinals_of_a_choice():
+    from bot.actions.mentions import ordinal_in
+    assert [ordinal_in(t) for t in ("the first one", "the 2nd one", "option 3", "the last one", "that one",
+                                    "this one please", "go with the second", "number one", "one", "the fifth one")
+            ] == [0, 1, 2, -1, None, None, 1, 0, 0, 4]
+
+
+def test_the_second_one_answers_the_second_button(ask):
+    from bot.actions.followup import ActionTakeSuggestion
+    offered = [{"title": "PMP", "payload": '/ask_certifications{"certification": "PMP"}'},
+               {"title": "CSM", "payload": '/ask_certifications{"certification": "CSM"}'}]
+    answer = ask(ActionTakeSuggestion, "the second one", n.CHOOSE_SUGGESTION, slots={n.SUGGESTIONS: offered})
+    assert "ScrumMaster" in answer.text and "Project Management Professional" not in answer.text
+
+
+def test_that_one_of_a_single_suggestion_takes_it(ask):
+    from bot.actions.followup import ActionTakeSuggestion
+    offered = [{"title": "MBA", "payload": '/ask_education{"degree": "MBA"}'}]
+    answer = ask(ActionTakeSuggestion, "yes, that one", n.CHOOSE_SUGGESTION, slots={n.SUGGESTIONS: offered})
+    assert "MBA" in answer.text and answer.slots.get(n.DEGREE)
+
+
+def test_that_one_of_several_asks_which_with_the_same_buttons(ask):
+    from bot.actions.followup import ActionTakeSuggestion
+    offered = [{"title": "Salaries", "payload": "/ask_salary"}, {"title": "Job outlook", "payload": "/ask_outlook"}]
+    for text in ("that one", "the fifth one"):
+        answer = ask(ActionTakeSuggestion, text, n.CHOOSE_SUGGESTION, slots={n.SUGGESTIONS: offered})
+        assert [m.get("response") for m in answer.messages] == [n.UTTER_WHICH_SUGGESTION]
+        assert answer.payloads() == ["/ask_salary", "/ask_outlook"]
+
+
+def test_nothing_suggested_says_so(ask):
+    from bot.actions.followup import ActionTakeSuggestion
+    answer = ask(ActionTakeSuggestion, "the first one", n.CHOOSE_SUGGESTION)
+    assert [m.get("response") for m in answer.messages] == [n.UTTER_NO_SUGGESTIONS]
+
+
+def test_every_answer_remembers_its_buttons(ask):
+    answer = ask(ActionShowSalary, "what do engineering managers earn?", n.ASK_SALARY,
+                 [(n.ROLE, "engineering manager")])
+    assert [s["payload"] for s in answer.suggestions] == answer.payloads()

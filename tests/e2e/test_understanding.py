@@ -183,3 +183,12 @@ def test_other_departments(bot: RestChat) -> None:
 def test_what_is_an_eit(bot: RestChat, kb: Session) -> None:
     """What an EIT is."""
     answered(bot.conversation().ask("what is an EIT?"), q.certification(kb, "EIT").name)
+
+
+def test_that_one_on_the_last_suggestions(bot: RestChat) -> None:
+    """"the second one" after a reply with buttons answers the second button, as a click would."""
+    chat = bot.conversation()
+    offered = chat.ask("which certifications are there?").buttons
+    assert len(offered) >= 2, offered
+    clicked = bot.conversation().ask(offered[1]["payload"]).text
+    assert chat.ask("the second one").text == clicked
