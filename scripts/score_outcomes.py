@@ -40,7 +40,8 @@ DOMAIN = REPO_ROOT / "bot" / "domain.yml"
 
 NOT_COVERED_MARKERS = ("my knowledge base doesn't cover", "my knowledge base has nothing on")
 OUT_OF_SCOPE_MARKER = "outside what I know"
-CLARIFY_MARKERS = ("do you mean? pick one below", "i'm not sure i understood", "i didn't catch that")
+CLARIFY_MARKERS = ("do you mean? pick one below", "i'm not sure i understood", "i didn't catch that",
+                   "which one? pick one below", "i haven't suggested anything")
 KINDS = ("a", "b", "c")
 GATE_ACCURACY = 0.95
 

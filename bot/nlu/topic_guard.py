@@ -13,7 +13,10 @@ content, between (b) "in the domain but not covered" (intent `not_covered`) and 
 - A topic intent whose message uses words typical of another topic and none of its own ("what does a staff
   engineer earn?" classified as a duties question) -> `not_covered`.
 - Small talk ("what can you do?", goodbye...) whose message has two or more content words, none of them
-  used by that intent's examples ("what stocks should I buy this year") -> the same verdict.
+  used by that intent's examples ("what stocks should I buy this year") -> the same verdict. A choice among
+  the last reply's buttons (`choose_suggestion`) that neither says which ("the second...") nor keeps to its
+  examples' words ("what's one thing to learn") -> the same verdict; a fallback torn between such a choice
+  and `not_covered` ("how do I run a good one-on-one?") -> `not_covered`.
 - A topic intent the classifier is unsure of (confidence < WEAK_CONFIDENCE) whose message names nothing of the
   knowledge base, uses none of the intent's typical words but career words, and a third of whose words the
   training data has never seen -> `not_covered`.
@@ -34,7 +37,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
@@ -52,12 +55,14 @@ ABOUT_NAME = "about_name"  # a fallback that only names one thing: answer what t
 ABOUT_MOVE = "about_move"  # a fallback that names the user's role and a target role: answer the path between
 OUT_OF_SCOPE = "out_of_scope"
 FALLBACK = "nlu_fallback"
+CHOICE = "choose_suggestion"  # "the second one": a choice among the last reply's buttons
 # Intents that are not about a topic of the knowledge base: never overridden.
 UNGUARDED = frozenset({"greet", "goodbye", "thank", "bot_challenge", "affirm", "deny", "stop", "forget_profile",
                        "ask_capabilities", "inform", "request_mentor_intro", "non_english", "ask_source", "ask_why",
-                       "compound", NOT_COVERED, OUT_OF_SCOPE, FALLBACK})
+                       "compound", CHOICE, NOT_COVERED, OUT_OF_SCOPE, FALLBACK})
 # Small talk and "what can you do?": overruled when two or more content words and none its examples use.
-SMALL_TALK = frozenset({"greet", "goodbye", "thank", "bot_challenge", "ask_capabilities"})
+# A choice among the last buttons is overruled by a single word its examples never use.
+SMALL_TALK = frozenset({"greet", "goodbye", "thank", "bot_challenge", "ask_capabilities", CHOICE})
 MIN_SMALL_TALK_WORDS = 2
 # The knowledge-base topics whose typical words the disagreement check compares.
 TOPIC_INTENTS = frozenset({"ask_path", "ask_duration", "ask_next_role", "ask_role_duties", "ask_reports_to",
@@ -82,6 +87,7 @@ _WORD = re.compile(r"[^\W\d_]+")
 # Words that only ask about the thing named ("what's CPE?", "tell me about systems engineering").
 _ASKING_WORDS = frozenset("what whats s is are the a an about tell me more on of explain do does i should get "
                           "mean means info information please define".split())
+_ORDINAL = re.compile(r"\b(?:first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|5th)\b", re.IGNORECASE)
 _PLACE = re.compile(r"\bin\s+(?:the\s+)?([^\W\d_]+)\s*[?.!]*\s*$")
 
 
@@ -162,6 +168,15 @@ def career_signal(text: str, entities: list[dict[str, Any]], vocab: GuardVocabul
     return sum(w in vocab.domain for w in content_words(text, entities)) >= words_needed
 
 
+def is_choice(text: str, entities: list[dict[str, Any]], vocab: GuardVocabulary) -> bool:
+    """True when the message says which ("the second one about salaries") or every content word of it is one
+    the choice examples use ("that one please")."""
+    if _ORDINAL.search(text):
+        return True
+    own = vocab.small_talk.get(CHOICE, set())
+    return all(w in own for w in content_words(text, entities))
+
+
 def _names_only(text: str, entities: list[dict[str, Any]]) -> bool:
     """True when the message names one knowledge-base thing and says nothing else ("what's CPE?")."""
     named = {(e.get("entity"), e.get("value")) for e in entities if e.get("entity") != "language"}
@@ -180,13 +195,16 @@ def _names_a_move(entities: list[dict[str, Any]]) -> bool:
 
 
 def guarded_intent(text: str, intent: str, entities: list[dict[str, Any]], vocab: GuardVocabulary,
-                   confidence: float = 1.0) -> str | None:
+                   confidence: float = 1.0, ranked: Sequence[str] = ()) -> str | None:
     """The outcome the guard gives the message instead of `intent`: NOT_COVERED or OUT_OF_SCOPE (None: leave
-    it). For `nlu_fallback` the intent itself is kept (see TopicGuard.process)."""
+    it). For `nlu_fallback` the intent itself is kept (see TopicGuard.process). `ranked`: the classifier's
+    intents, likeliest first."""
     if intent == FALLBACK and _names_only(text, entities):
         return ABOUT_NAME
     if intent == FALLBACK and _names_a_move(entities):
         return ABOUT_MOVE
+    if intent == FALLBACK and set(ranked[:2]) == {CHOICE, NOT_COVERED} and not is_choice(text, entities, vocab):
+        return NOT_COVERED  # torn between a choice it cannot be and "not covered": "how do I run a good one-on-one?"
     if intent in (FALLBACK, OUT_OF_SCOPE):
         # The classifier's "out of scope" is overruled only on clearer evidence than its "don't know".
         if career_signal(text, entities, vocab, 1 if intent == FALLBACK else 2):
@@ -196,6 +214,8 @@ def guarded_intent(text: str, intent: str, entities: list[dict[str, Any]], vocab
         # "is coffee bad for you" taken for a goodbye: small talk reuses its examples' few words
         words = content_words(text, entities)
         own = vocab.small_talk.get(intent, set())
+        if intent == CHOICE and not is_choice(text, entities, vocab):  # "what's one thing I should learn"
+            return NOT_COVERED if career_signal(text, entities, vocab, 1) else OUT_OF_SCOPE
         if len(words) >= MIN_SMALL_TALK_WORDS and not any(w in own for w in words):
             return NOT_COVERED if career_signal(text, entities, vocab, 1) else OUT_OF_SCOPE
         return None
@@ -290,8 +310,10 @@ class TopicGuard(GraphComponent):
             if not intent or not text:
                 continue
             confidence = (message.get(INTENT) or {}).get("confidence")
+            ranked = [r.get(INTENT_NAME_KEY) for r in message.get(INTENT_RANKING_KEY) or []
+                      if isinstance(r, dict) and r.get(INTENT_NAME_KEY) != FALLBACK]
             new = guarded_intent(text, intent, message.get(ENTITIES) or [], self.vocab,
-                                 confidence if isinstance(confidence, (int, float)) else 1.0)
+                                 confidence if isinstance(confidence, (int, float)) else 1.0, ranked)
             if new and intent == FALLBACK:
                 # The fallback stays (Rasa's evaluation and the rules know it); the reply reads the verdict.
                 message.set(GUARD_KEY, {"from": intent, "outcome": new}, add_to_output=True)

@@ -104,6 +104,22 @@ def test_small_talk_without_its_words_is_not_small_talk() -> None:
     assert g.guarded_intent("bye buddy", "goodbye", [], vocab) is None  # one content word: too little to judge
 
 
+def test_a_choice_is_only_words_of_choosing() -> None:
+    vocab = g.GuardVocabulary.from_examples(
+        [("choose_suggestion", t) for t in ("that one please", "the second one", "option two", "i pick the first")]
+        + [("not_covered", "how do I run a retrospective")] * 3 + [("ask_salary", "how much do managers earn")] * 3)
+    assert g.guarded_intent("that one please", g.CHOICE, [], vocab) is None
+    assert g.guarded_intent("the second one about salaries", g.CHOICE, [], vocab) is None  # it says which
+    assert g.guarded_intent("what's one fruit to eat", g.CHOICE, [], vocab) == g.OUT_OF_SCOPE
+    assert g.guarded_intent("one tip for a retrospective", g.CHOICE, [], vocab) == g.NOT_COVERED
+    # the classifier torn between a choice the message cannot be and "not covered": not covered
+    torn = [g.CHOICE, g.NOT_COVERED, "ask_salary"]
+    assert g.guarded_intent("how do I run a good one-on-one?", g.FALLBACK, [], vocab, 0.4, torn) == g.NOT_COVERED
+    assert g.guarded_intent("the second one?", g.FALLBACK, [], vocab, 0.4, torn) == g.OUT_OF_SCOPE
+    assert g.guarded_intent("how do I run a good one-on-one?", g.FALLBACK, [], vocab, 0.4,
+                            ["ask_salary", g.CHOICE]) == g.OUT_OF_SCOPE  # no career word: out of scope as before
+
+
 def test_an_unsure_topic_intent_nothing_backs_is_not_covered() -> None:
     vocab = vocabulary()
     text = "what's the retirement age for engineers in management"
