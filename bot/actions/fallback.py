@@ -110,8 +110,9 @@ class ActionOfferTopics(KnowledgeRun, Action, action_name=n.ACTION_OFFER_TOPICS)
         if verdict == n.NOT_COVERED:
             return answer_not_covered(dispatcher, tracker)
         if verdict == n.OUT_OF_SCOPE:  # (c), with the topics it does know as buttons
-            dispatcher.utter_message(response=n.UTTER_OUT_OF_SCOPE, buttons=topic_buttons(list(DEFAULT_TOPICS)))
-            return []
+            buttons = topic_buttons(list(DEFAULT_TOPICS))
+            dispatcher.utter_message(response=n.UTTER_OUT_OF_SCOPE, buttons=buttons)
+            return [SlotSet(n.SUGGESTIONS, buttons)]
         try:
             message = tracker.latest_message or {}
             buttons = topic_buttons(likeliest_topics(message.get("intent_ranking") or []),

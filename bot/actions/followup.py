@@ -91,13 +91,30 @@ def payload_message(payload: str) -> dict[str, Any] | None:
             "entities": [{"entity": k, "value": v} for k, v in values.items() if isinstance(v, str)]}
 
 
+def last_reply_had_buttons(events: list[dict[str, Any]]) -> bool | None:
+    """Whether the bot's reply before the latest user message carried buttons; None when the events hold no
+    earlier turn. A reply from a domain response (a greeting, "outside what I know") leaves the `suggestions`
+    slot as it was, so "that one" after it must not pick the buttons of the answer before."""
+    users = 0
+    had_buttons = False
+    for event in reversed(events or []):
+        kind = event.get("event") if isinstance(event, dict) else None
+        if kind == "user":
+            users += 1
+            if users == 2:
+                return had_buttons
+        elif kind == "bot" and users == 1:
+            had_buttons = had_buttons or bool((event.get("data") or {}).get("buttons"))
+    return None
+
+
 class ActionTakeSuggestion(KnowledgeRun, Action, action_name=n.ACTION_TAKE_SUGGESTION):
     """"That one", "the second one": answer one of the last reply's buttons as if it had been clicked."""
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         """The chosen button's answer; which one, when the message does not say and there are several."""
         offered = [s for s in tracker.get_slot(n.SUGGESTIONS) or [] if isinstance(s, dict) and s.get("payload")]
-        if not offered:
+        if not offered or last_reply_had_buttons(tracker.events) is False:
             dispatcher.utter_message(response=n.UTTER_NO_SUGGESTIONS)
             return []
         index = mentions.ordinal_in((tracker.latest_message or {}).get("text") or "")

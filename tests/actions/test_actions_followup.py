@@ -140,3 +140,20 @@ def test_every_answer_remembers_its_buttons(ask):
     answer = ask(ActionShowSalary, "what do engineering managers earn?", n.ASK_SALARY,
                  [(n.ROLE, "engineering manager")])
     assert [s["payload"] for s in answer.suggestions] == answer.payloads()
+
+
+def test_that_one_after_a_reply_without_buttons_has_nothing_to_pick(kb_sessions):
+    from bot.actions.followup import ActionTakeSuggestion, last_reply_had_buttons
+    offered = [{"title": "MBA", "payload": '/ask_education{"degree": "MBA"}'}]
+    user = {"event": "user", "text": "x"}
+    with_buttons = {"event": "bot", "text": "Here", "data": {"buttons": offered}}
+    plain = {"event": "bot", "text": "Hello!", "data": {}}
+    assert last_reply_had_buttons([user, with_buttons, user]) is True
+    assert last_reply_had_buttons([user, with_buttons, user, plain, user]) is False  # a greeting came between
+    assert last_reply_had_buttons([user]) is None and last_reply_had_buttons([]) is None
+    chat = tracker("that one", n.CHOOSE_SUGGESTION, slots={n.SUGGESTIONS: offered})
+    chat.events = [user, with_buttons, user, plain, *chat.events]
+    answer = run(ActionTakeSuggestion(kb_sessions), chat)
+    assert [m.get("response") for m in answer.messages] == [n.UTTER_NO_SUGGESTIONS]
+    chat.events = [user, with_buttons, *chat.events[-1:]]  # the answer with the button came just before
+    assert "MBA" in run(ActionTakeSuggestion(kb_sessions), chat).text

@@ -192,3 +192,14 @@ def test_that_one_on_the_last_suggestions(bot: RestChat) -> None:
     assert len(offered) >= 2, offered
     clicked = bot.conversation().ask(offered[1]["payload"]).text
     assert chat.ask("the second one").text == clicked
+
+
+def test_that_one_needs_buttons_in_the_reply_just_before(bot: RestChat) -> None:
+    """A greeting between the buttons and "that one" leaves nothing to pick; "that one" of several asks which."""
+    chat = bot.conversation()
+    offered = chat.ask("which certifications are there?").buttons
+    assert len(offered) >= 2, offered
+    which = chat.ask("that one")
+    assert which.text.startswith("Which one?") and which.buttons == offered
+    chat.ask("hello")
+    assert chat.ask("the first one").text.startswith("I haven't suggested anything")
