@@ -9,6 +9,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot.nlu.verdicts import ABOUT_MOVE, ABOUT_NAME, GUARD_KEY, NOT_COVERED, OUT_OF_SCOPE
+
 from . import names as n
 from .base import KnowledgeRun, action_for_kind, answer_before_asking, topic_action, utter
 from .buttons import button
@@ -37,9 +39,6 @@ TOPIC_TITLES: dict[str, str] = {
 # Offered when the ranking holds nothing useful.
 DEFAULT_TOPICS = (n.ASK_PATH, n.ASK_CERTIFICATIONS, n.ASK_SALARY)
 MAX_TOPICS = 3
-GUARD_KEY = "topic_guard"  # the topic guard's verdict in the parse data (bot/nlu/topic_guard.py)
-ABOUT_NAME = "about_name"  # the verdict for a message that only names one thing: its usual answer
-ABOUT_MOVE = "about_move"  # the verdict for a message naming the user's role and a target: the path between
 
 
 def likeliest_topics(intent_ranking: list[dict[str, Any]], limit: int = MAX_TOPICS) -> list[str]:
@@ -99,17 +98,17 @@ class ActionOfferTopics(KnowledgeRun, Action, action_name=n.ACTION_OFFER_TOPICS)
             action = action_for_kind(kinds[0], self._sessions) if kinds else None
             if action is not None:
                 return action.run(dispatcher, tracker, domain)
-            verdict = n.NOT_COVERED
+            verdict = NOT_COVERED
         if verdict == ABOUT_MOVE:
             path = topic_action(n.TOPIC_PATH, self._sessions)
             if path is not None:
                 return path.run(dispatcher, tracker, domain)
-            verdict = n.NOT_COVERED
+            verdict = NOT_COVERED
         if self.answered_before_asking(dispatcher, tracker):  # the career FAQ, on the question's own words
             return []
-        if verdict == n.NOT_COVERED:
+        if verdict == NOT_COVERED:
             return answer_not_covered(dispatcher, tracker)
-        if verdict == n.OUT_OF_SCOPE:  # (c), with the topics it does know as buttons
+        if verdict == OUT_OF_SCOPE:  # (c), with the topics it does know as buttons
             buttons = topic_buttons(list(DEFAULT_TOPICS))
             dispatcher.utter_message(response=n.UTTER_OUT_OF_SCOPE, buttons=buttons)
             return [SlotSet(n.SUGGESTIONS, buttons)]

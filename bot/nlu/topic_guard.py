@@ -50,10 +50,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.lang.en.stop_words import STOP_WORDS
 
-NOT_COVERED = "not_covered"
-ABOUT_NAME = "about_name"  # a fallback that only names one thing: answer what the knowledge base has on it
-ABOUT_MOVE = "about_move"  # a fallback that names the user's role and a target role: answer the path between
-OUT_OF_SCOPE = "out_of_scope"
+from bot.nlu.verdicts import ABOUT_MOVE, ABOUT_NAME, GUARD_KEY, NOT_COVERED, OUT_OF_SCOPE
+
 FALLBACK = "nlu_fallback"
 CHOICE = "choose_suggestion"  # "the second one": a choice among the last reply's buttons
 # Intents that are not about a topic of the knowledge base: never overridden.
@@ -80,9 +78,8 @@ MIN_CAREER_USES = 3  # a word of the career vocabulary: this many career example
 MIN_INDICATIVE_USES = 3  # a word indicates an intent when that many of its examples use it...
 INDICATIVE_SHARE = 0.9  # ...and they are this share of the career examples that use it
 STATE_FILE = "topic_guard.json"
-# In the parse result when the guard spoke: {"from": <classifier's intent>, "outcome": not_covered|out_of_scope}.
-# The intent is replaced, except `nlu_fallback`, which stays: action_offer_topics reads the outcome.
-GUARD_KEY = "topic_guard"
+# The verdict goes into the parse data under GUARD_KEY (bot/nlu/verdicts.py). The intent is replaced, except
+# `nlu_fallback`, which stays: action_offer_topics reads the outcome.
 _WORD = re.compile(r"[^\W\d_]+")
 # Words that only ask about the thing named ("what's CPE?", "tell me about systems engineering").
 _ASKING_WORDS = frozenset("what whats s is are the a an about tell me more on of explain do does i should get "

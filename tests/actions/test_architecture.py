@@ -7,6 +7,7 @@ import ast
 import importlib
 import inspect
 import pkgutil
+import re
 from pathlib import Path
 
 import pytest
@@ -238,3 +239,15 @@ def test_every_response_the_actions_utter_is_in_the_domain():
         for name in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(name, ast.Constant) and isinstance(name.value, str) and name.value.startswith("utter_"):
                 assert path.name == "names.py", f"{path}: response name {name.value!r} outside names.py"
+
+
+def test_actions_import_from_the_nlu_only_its_plain_verdict_names():
+    """The action server must not load Rasa's NLU: bot/nlu/verdicts.py is the one NLU module actions import."""
+    imported = set()
+    for name, path in module_files().items():
+        imported |= {m for m in re.findall(r"^\s*from\s+(bot\.nlu[\w.]*)\s+import", path.read_text(encoding="utf-8"),
+                                           re.MULTILINE)}
+    assert imported == {"bot.nlu.verdicts"}
+    verdicts = importlib.import_module("bot.nlu.verdicts")
+    assert not re.search(r"^\s*(?:import|from)\s", Path(verdicts.__file__).read_text(encoding="utf-8"), re.MULTILINE)
+    assert (verdicts.NOT_COVERED, verdicts.OUT_OF_SCOPE) == (n.NOT_COVERED, n.OUT_OF_SCOPE)  # also the intents
