@@ -346,13 +346,6 @@ def answer_before_asking(session: Session, text: str, situation: str = ASKING_BA
     return None
 
 
-def suggestions(reply: Reply) -> list[dict[str, str]] | None:
-    """The reply's buttons as the `suggestions` slot keeps them ({title, payload}); None when it has none."""
-    out = [{"title": b["title"], "payload": b["payload"]} for m in reply.messages for b in m.buttons or []
-           if isinstance(b, dict) and isinstance(b.get("payload"), str) and isinstance(b.get("title"), str)]
-    return out or None
-
-
 def utter(dispatcher: CollectingDispatcher, reply: Reply) -> None:
     """Send each message of `reply`: its text and buttons, or its domain response with values, or its payload."""
     for message in reply.messages:
@@ -435,7 +428,6 @@ class KnowledgeAction(KnowledgeRun, Action, ABC):
         events: list[EventType] = [SlotSet(slot, value) for slot, value in reply.slots.items()]
         if reply.topic:
             events.append(SlotSet(n.TOPIC, reply.topic))
-        events.append(SlotSet(n.SUGGESTIONS, suggestions(reply)))
         return events
 
     def first_answer(self, ctx: Context) -> Reply | None:

@@ -5,7 +5,7 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -75,7 +75,7 @@ def answer_not_covered(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
         logger.exception("answer_not_covered failed")
         buttons = topic_buttons(list(DEFAULT_TOPICS))
     dispatcher.utter_message(response=n.UTTER_NOT_COVERED, buttons=buttons)
-    return [SlotSet(n.SUGGESTIONS, buttons or None)]
+    return []
 
 
 class ActionNotCovered(KnowledgeRun, Action, action_name=n.ACTION_NOT_COVERED):
@@ -111,7 +111,7 @@ class ActionOfferTopics(KnowledgeRun, Action, action_name=n.ACTION_OFFER_TOPICS)
         if verdict == OUT_OF_SCOPE:  # (c), with the topics it does know as buttons
             buttons = topic_buttons(list(DEFAULT_TOPICS))
             dispatcher.utter_message(response=n.UTTER_OUT_OF_SCOPE, buttons=buttons)
-            return [SlotSet(n.SUGGESTIONS, buttons)]
+            return []
         try:
             message = tracker.latest_message or {}
             buttons = topic_buttons(likeliest_topics(message.get("intent_ranking") or []),
@@ -120,7 +120,7 @@ class ActionOfferTopics(KnowledgeRun, Action, action_name=n.ACTION_OFFER_TOPICS)
             logger.exception("action %s failed", self.name())
             buttons = topic_buttons(list(DEFAULT_TOPICS))
         dispatcher.utter_message(response=n.UTTER_OFFER_TOPICS, buttons=buttons)
-        return [SlotSet(n.SUGGESTIONS, buttons or None)]
+        return []
 
     def answered_before_asking(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
         """Utter the first BEFORE_ASKING answer (the career FAQ) to the message, if any; False when there is

@@ -12,7 +12,7 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
@@ -20,8 +20,7 @@ from sqlalchemy.orm import Session
 from knowledge import faq
 
 from . import names as n
-from .base import (
-    ANSWERING, ASKING_BACK, BEFORE_ASKING, KnowledgeRun, Message, Reply, run_action, suggestions, utter)
+from .base import ANSWERING, ASKING_BACK, BEFORE_ASKING, KnowledgeRun, Message, Reply, run_action, utter
 from .render.faq import render_faq_answer
 
 logger = logging.getLogger(__name__)
@@ -88,4 +87,4 @@ class ActionAnswerFaq(KnowledgeRun, Action, action_name=n.ACTION_ANSWER_FAQ):
             return run_action(n.ACTION_NOT_COVERED if not_covered else n.ACTION_OFFER_TOPICS, self._sessions,
                               dispatcher, tracker, domain)
         utter(dispatcher, reply)
-        return [SlotSet(n.SUGGESTIONS, suggestions(reply))]
+        return []

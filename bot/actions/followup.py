@@ -1,8 +1,8 @@
 """The follow-up action: a bare "and a director?" or "what about CSM?" re-answers the last topic with the
 new entity; an entity the last topic cannot take gets the usual answer for its kind. Which action answers a
 topic, which kinds it takes and which action answers a kind come from the actions' own declarations (the
-registry in base.py). "That one" / "the second one" takes one of the last reply's buttons (the `suggestions`
-slot) as if it had been clicked."""
+registry in base.py). "That one" / "the second one" takes one of the buttons of the reply just before (the bot
+events of the tracker) as if it had been clicked."""
 from __future__ import annotations
 
 import json
@@ -91,21 +91,22 @@ def payload_message(payload: str) -> dict[str, Any] | None:
             "entities": [{"entity": k, "value": v} for k, v in values.items() if isinstance(v, str)]}
 
 
-def last_reply_had_buttons(events: list[dict[str, Any]]) -> bool | None:
-    """Whether the bot's reply before the latest user message carried buttons; None when the events hold no
-    earlier turn. A reply from a domain response (a greeting, "outside what I know") leaves the `suggestions`
-    slot as it was, so "that one" after it must not pick the buttons of the answer before."""
+def last_reply_buttons(events: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The buttons ({title, payload}) of the bot's reply between the two latest user messages, in order: what
+    "the second one" can pick from. A reply without buttons (a greeting) leaves nothing to pick."""
     users = 0
-    had_buttons = False
+    replies: list[dict[str, Any]] = []
     for event in reversed(events or []):
         kind = event.get("event") if isinstance(event, dict) else None
         if kind == "user":
             users += 1
             if users == 2:
-                return had_buttons
+                break
         elif kind == "bot" and users == 1:
-            had_buttons = had_buttons or bool((event.get("data") or {}).get("buttons"))
-    return None
+            replies.append(event)
+    return [{"title": b["title"], "payload": b["payload"]} for event in reversed(replies)
+            for b in (event.get("data") or {}).get("buttons") or []
+            if isinstance(b, dict) and isinstance(b.get("title"), str) and isinstance(b.get("payload"), str)]
 
 
 class ActionTakeSuggestion(KnowledgeRun, Action, action_name=n.ACTION_TAKE_SUGGESTION):
@@ -113,21 +114,19 @@ class ActionTakeSuggestion(KnowledgeRun, Action, action_name=n.ACTION_TAKE_SUGGE
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         """The chosen button's answer; which one, when the message does not say and there are several."""
-        offered = [s for s in tracker.get_slot(n.SUGGESTIONS) or [] if isinstance(s, dict) and s.get("payload")]
-        if not offered or last_reply_had_buttons(tracker.events) is False:
+        offered = last_reply_buttons(tracker.events)
+        if not offered:
             dispatcher.utter_message(response=n.UTTER_NO_SUGGESTIONS)
             return []
         index = mentions.ordinal_in((tracker.latest_message or {}).get("text") or "")
         if index is None and len(offered) == 1:
             index = 0
         if index is None or not -len(offered) <= index < len(offered):  # "that one" of several, "the fifth" of 3
-            dispatcher.utter_message(response=n.UTTER_WHICH_SUGGESTION,
-                                     buttons=[{"title": s["title"], "payload": s["payload"]} for s in offered])
+            dispatcher.utter_message(response=n.UTTER_WHICH_SUGGESTION, buttons=offered)
             return []
         message = payload_message(offered[index]["payload"])
         cls = action_for_intent(message["intent"]) if message else None
         if cls is None:  # a button of the form or of small talk: not one this action can replay
-            dispatcher.utter_message(response=n.UTTER_WHICH_SUGGESTION,
-                                     buttons=[{"title": s["title"], "payload": s["payload"]} for s in offered])
+            dispatcher.utter_message(response=n.UTTER_WHICH_SUGGESTION, buttons=offered)
             return []
         return cls(self._sessions).run(dispatcher, with_message(tracker, message), domain)

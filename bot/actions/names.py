@@ -169,7 +169,6 @@ ACTION_SHOW_LABOR = "action_show_labor"
 # "that one" / "the second one": a choice among the last reply's buttons (bot/actions/followup.py)
 CHOOSE_SUGGESTION = "choose_suggestion"
 ACTION_TAKE_SUGGESTION = "action_take_suggestion"
-SUGGESTIONS = "suggestions"  # slot: the last reply's buttons, [{"title", "payload"}]
 UTTER_NO_SUGGESTIONS = "utter_no_suggestions"
 UTTER_WHICH_SUGGESTION = "utter_which_suggestion"
 #: intents of buttons whose action declares another intent (the labor action answers six) or none (the FAQ)

@@ -1,7 +1,10 @@
 """action_answer_followup (bare follow-ups re-answer the last topic) and action_offer_topics."""
 from __future__ import annotations
 
-from bot.actions import ActionAnswerFollowup, ActionOfferTopics, ActionShowSalary
+from rasa_sdk import Tracker
+
+from bot.actions import ActionAnswerFollowup, ActionOfferTopics
+from bot.actions.followup import ActionTakeSuggestion, last_reply_buttons
 from bot.actions import names as n
 
 from tests.support.builders import run, tracker
@@ -81,7 +84,7 @@ def test_offer_topics_from_the_intent_ranking():
     answer = run(ActionOfferTopics(), tracker("blah pay thing", n.NLU_FALLBACK, intent_ranking=ranking))
     assert answer.texts == ["I'm not sure I understood. Did you mean one of these?"]
     assert answer.payloads() == ["/ask_salary", "/ask_outlook", "/ask_path"]
-    assert answer.slots == {} and [s["payload"] for s in answer.suggestions] == answer.payloads()
+    assert answer.events == []
 
 
 def test_offer_topics_carries_the_entities_and_has_defaults():
@@ -99,6 +102,14 @@ def test_offer_topics_survives_a_malformed_ranking():
 
 
 # ------------------------------------------------------------------ "that one" on the last suggestions
+def after(buttons: list[dict[str, str]], text: str, *between: dict) -> Tracker:
+    """The tracker of `text` (choose_suggestion) right after a reply with `buttons`, and `between` after it."""
+    chat = tracker(text, n.CHOOSE_SUGGESTION)
+    reply = {"event": "bot", "text": "Here.", "data": {"buttons": buttons}}
+    chat.events = [{"event": "user", "text": "earlier"}, reply, *between, *chat.events]
+    return chat
+
+
 def test_ordinals_of_a_choice():
     from bot.actions.mentions import ordinal_in
     assert [ordinal_in(t) for t in ("the first one", "the 2nd one", "option 3", "the last one", "that one",
@@ -106,54 +117,41 @@ def test_ordinals_of_a_choice():
             ] == [0, 1, 2, -1, None, None, 1, 0, 0, 4]
 
 
-def test_the_second_one_answers_the_second_button(ask):
-    from bot.actions.followup import ActionTakeSuggestion
+def test_the_second_one_answers_the_second_button(kb_sessions):
     offered = [{"title": "PMP", "payload": '/ask_certifications{"certification": "PMP"}'},
                {"title": "CSM", "payload": '/ask_certifications{"certification": "CSM"}'}]
-    answer = ask(ActionTakeSuggestion, "the second one", n.CHOOSE_SUGGESTION, slots={n.SUGGESTIONS: offered})
+    answer = run(ActionTakeSuggestion(kb_sessions), after(offered, "the second one"))
     assert "ScrumMaster" in answer.text and "Project Management Professional" not in answer.text
 
 
-def test_that_one_of_a_single_suggestion_takes_it(ask):
-    from bot.actions.followup import ActionTakeSuggestion
+def test_that_one_of_a_single_suggestion_takes_it(kb_sessions):
     offered = [{"title": "MBA", "payload": '/ask_education{"degree": "MBA"}'}]
-    answer = ask(ActionTakeSuggestion, "yes, that one", n.CHOOSE_SUGGESTION, slots={n.SUGGESTIONS: offered})
+    answer = run(ActionTakeSuggestion(kb_sessions), after(offered, "yes, that one"))
     assert "MBA" in answer.text and answer.slots.get(n.DEGREE)
 
 
-def test_that_one_of_several_asks_which_with_the_same_buttons(ask):
-    from bot.actions.followup import ActionTakeSuggestion
+def test_that_one_of_several_asks_which_with_the_same_buttons(kb_sessions):
     offered = [{"title": "Salaries", "payload": "/ask_salary"}, {"title": "Job outlook", "payload": "/ask_outlook"}]
     for text in ("that one", "the fifth one"):
-        answer = ask(ActionTakeSuggestion, text, n.CHOOSE_SUGGESTION, slots={n.SUGGESTIONS: offered})
+        answer = run(ActionTakeSuggestion(kb_sessions), after(offered, text))
         assert [m.get("response") for m in answer.messages] == [n.UTTER_WHICH_SUGGESTION]
         assert answer.payloads() == ["/ask_salary", "/ask_outlook"]
 
 
-def test_nothing_suggested_says_so(ask):
-    from bot.actions.followup import ActionTakeSuggestion
-    answer = ask(ActionTakeSuggestion, "the first one", n.CHOOSE_SUGGESTION)
-    assert [m.get("response") for m in answer.messages] == [n.UTTER_NO_SUGGESTIONS]
+def test_nothing_suggested_says_so(kb_sessions):
+    for chat in (tracker("the first one", n.CHOOSE_SUGGESTION), after([], "the first one")):
+        answer = run(ActionTakeSuggestion(kb_sessions), chat)
+        assert [m.get("response") for m in answer.messages] == [n.UTTER_NO_SUGGESTIONS]
 
 
-def test_every_answer_remembers_its_buttons(ask):
-    answer = ask(ActionShowSalary, "what do engineering managers earn?", n.ASK_SALARY,
-                 [(n.ROLE, "engineering manager")])
-    assert [s["payload"] for s in answer.suggestions] == answer.payloads()
-
-
-def test_that_one_after_a_reply_without_buttons_has_nothing_to_pick(kb_sessions):
-    from bot.actions.followup import ActionTakeSuggestion, last_reply_had_buttons
+def test_the_buttons_are_those_of_the_reply_just_before(kb_sessions):
     offered = [{"title": "MBA", "payload": '/ask_education{"degree": "MBA"}'}]
-    user = {"event": "user", "text": "x"}
-    with_buttons = {"event": "bot", "text": "Here", "data": {"buttons": offered}}
-    plain = {"event": "bot", "text": "Hello!", "data": {}}
-    assert last_reply_had_buttons([user, with_buttons, user]) is True
-    assert last_reply_had_buttons([user, with_buttons, user, plain, user]) is False  # a greeting came between
-    assert last_reply_had_buttons([user]) is None and last_reply_had_buttons([]) is None
-    chat = tracker("that one", n.CHOOSE_SUGGESTION, slots={n.SUGGESTIONS: offered})
-    chat.events = [user, with_buttons, user, plain, *chat.events]
-    answer = run(ActionTakeSuggestion(kb_sessions), chat)
+    greeting = [{"event": "user", "text": "hello"}, {"event": "bot", "text": "Hello!", "data": {}}]
+    assert last_reply_buttons(after(offered, "x").events) == offered
+    assert last_reply_buttons(after(offered, "x", *greeting).events) == []  # a greeting came between
+    second = {"event": "bot", "text": "And", "data": {"buttons": [{"title": "T", "payload": "/p"}]}}
+    two_parts = after(offered, "x", second)
+    assert [b["title"] for b in last_reply_buttons(two_parts.events)] == ["MBA", "T"]  # every part of a compound reply
+    assert last_reply_buttons([{"event": "bot", "data": {"buttons": [{"title": 1}]}}, {"event": "user"}]) == []
+    answer = run(ActionTakeSuggestion(kb_sessions), after(offered, "that one", *greeting))
     assert [m.get("response") for m in answer.messages] == [n.UTTER_NO_SUGGESTIONS]
-    chat.events = [user, with_buttons, *chat.events[-1:]]  # the answer with the button came just before
-    assert "MBA" in run(ActionTakeSuggestion(kb_sessions), chat).text

@@ -71,15 +71,8 @@ class Answer:
 
     @property
     def slots(self) -> dict[str, Any]:
-        """The slots set by the run (last value wins), but `suggestions` (every reply's buttons: see
-        `suggestions`)."""
-        return {e["name"]: e["value"] for e in self.events if e.get("event") == "slot" and e["name"] != "suggestions"}
-
-    @property
-    def suggestions(self) -> list[dict[str, str]] | None:
-        """The buttons the run remembered for "that one" (the `suggestions` slot), None when it set none."""
-        return next((e["value"] for e in reversed(self.events)
-                     if e.get("event") == "slot" and e["name"] == "suggestions"), None)
+        """The slots set by the run (last value wins)."""
+        return {e["name"]: e["value"] for e in self.events if e.get("event") == "slot"}
 
     def payloads(self) -> list[str]:
         """The button payloads."""
